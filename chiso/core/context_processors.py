@@ -1,0 +1,20 @@
+"""Template context shared by every page: the navigation the current user may use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from chiso.accounts import scope
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    return {
+        "province_name": settings.PROVINCE_NAME,
+        "is_reform_office": scope.is_reform_office(user),
+        "sees_whole_province": scope.sees_whole_province(user),
+        "user_roles": scope.roles(user),
+    }

@@ -1,0 +1,39 @@
+"""The shell every user sees: login, home page, language, formats."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.template import Context, Template
+from django.test import Client
+from django.utils import translation
+
+from tests.conftest import PASSWORD
+
+
+def test_it_asks_anonymous_users_to_log_in(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_it_shows_the_login_page_in_vietnamese(client: Client, db: None) -> None:
+    response = client.get("/login/")
+    assert "Đăng nhập" in response.content.decode()
+
+
+def test_it_lists_the_users_roles_after_login(client: Client, world) -> None:
+    assert client.login(username="lan", password=PASSWORD)
+    page = client.get("/").content.decode()
+    assert "Cán bộ đầu mối" in page and "Sở Tư pháp" in page
+
+
+def test_it_formats_numbers_and_dates_the_vietnamese_way() -> None:
+    with translation.override("vi"):
+        out = Template("{% load l10n %}{{ n }} {{ big }} {{ d|date:'SHORT_DATE_FORMAT' }}").render(
+            Context(
+                {"n": Decimal("82.22"), "big": Decimal("1234567.5"), "d": datetime.date(2023, 12, 28)}
+            )
+        )
+    assert out == "82,22 1234567,5 28/12/2023"
