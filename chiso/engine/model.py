@@ -170,7 +170,8 @@ class LeaderPolicy:
 
 TieBreakKey = str
 """One of ``final``, ``base``, ``bonus``, ``penalty``, ``survey`` (points from survey rules),
-``node:<code>`` (that node's points) or ``name``; compared descending except ``name``."""
+``node:<code>`` (that node's points) or ``name``; compared descending except ``name`` and
+``penalty`` (fewer penalty points rank higher)."""
 
 
 @dataclass(frozen=True)
