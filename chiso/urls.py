@@ -11,5 +11,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("org/", include("chiso.org.urls")),
+    path("results/", include("chiso.results.urls")),
+    path("frameworks/", include("chiso.frameworks.urls")),
     path("admin/", admin.site.urls),
 ]

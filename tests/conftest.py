@@ -62,7 +62,8 @@ class World:
     @property
     def users(self) -> dict[str, Any]:
         return {
-            name: getattr(self, name) for name in ("tuan", "lan", "nam", "minh", "hanh", "mai", "khach")
+            name: getattr(self, name)
+            for name in ("tuan", "lan", "nam", "minh", "hanh", "mai", "khach")
         }
 
 
@@ -86,8 +87,7 @@ def world(db: Any) -> World:
     sxd = Agency.objects.create(code="sxd", name="Sở Xây dựng", type=so)
 
     def user(username: str, full: str, role: str | None, agency: Any = None) -> Any:
-        first, _, last = full.rpartition(" ")
-        u = User.objects.create_user(username, password=PASSWORD, first_name=last, last_name=first)
+        u = User.objects.create_user(username, password=PASSWORD, first_name=full)
         if role:
             Membership.objects.create(user=u, role=role, agency=agency)
         return u

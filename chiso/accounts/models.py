@@ -51,9 +51,7 @@ class Membership(models.Model):
         verbose_name = _("role membership")
         verbose_name_plural = _("role memberships")
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "agency"], name="membership_unique"
-            )
+            models.UniqueConstraint(fields=["user", "role", "agency"], name="membership_unique")
         ]
 
     def __str__(self) -> str:

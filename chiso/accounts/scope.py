@@ -56,9 +56,9 @@ def own_agency_ids(user: Any) -> set[int]:
     )
     frontier = set(ids)
     while frontier:
-        frontier = set(
-            Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)
-        ) - ids
+        frontier = (
+            set(Agency.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - ids
+        )
         ids |= frontier
     return ids
 

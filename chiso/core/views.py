@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
@@ -11,5 +12,7 @@ from chiso.accounts.models import Membership
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    memberships = Membership.objects.filter(user=request.user).select_related("agency")
+    user = request.user
+    assert isinstance(user, User)  # login_required
+    memberships = Membership.objects.filter(user=user).select_related("agency")
     return render(request, "core/home.html", {"memberships": memberships})

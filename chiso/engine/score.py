@@ -342,17 +342,30 @@ def _score(framework: Framework, agency: AgencyInput) -> AgencyResult:
         nodes.update((result.code, result) for result in subtree)
     # Index = achieved / (max − max of N/A items) × 100 (par-index.md §1.2).
     base_points = sum((f.points for f in fields), ZERO)
-    base_max = framework.total_points - sum((f.max_points - f.applicable_max for f in fields), ZERO)
+    not_applicable_max = sum((f.max_points - f.applicable_max for f in fields), ZERO)
+    # Written this way so that "100" stays "100" (not "100.0") in explanations when nothing is N/A.
+    base_max = (
+        framework.total_points - not_applicable_max
+        if not_applicable_max
+        else framework.total_points
+    )
     base_percent = _round(HUNDRED * base_points / base_max, rounding.percent, rounding)
 
     # Bonus and penalty come after the 100-point index, each item and each side capped
     # (par-index.md §2.5); the result is clamped, by default to [0, 100].
     adjustments = _adjustments(framework, agency)
-    bonus = min(
-        framework.bonus_cap, sum((a.points for a in adjustments if a.kind == "bonus"), ZERO)
+    bonus = _round(
+        min(framework.bonus_cap, sum((a.points for a in adjustments if a.kind == "bonus"), ZERO)),
+        rounding.points,
+        rounding,
     )
-    penalty = min(
-        framework.penalty_cap, sum((a.points for a in adjustments if a.kind == "penalty"), ZERO)
+    penalty = _round(
+        min(
+            framework.penalty_cap,
+            sum((a.points for a in adjustments if a.kind == "penalty"), ZERO),
+        ),
+        rounding.points,
+        rounding,
     )
     raw_final = base_percent + bonus - penalty
     final = _round(

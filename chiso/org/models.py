@@ -48,7 +48,7 @@ class Agency(models.Model):
     )
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("parent"),
+        verbose_name=_("parent agency"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -103,12 +103,18 @@ class Lineage(models.Model):
         RENAMED = "renamed", _("renamed to")
 
     predecessor = models.ForeignKey(
-        Agency, verbose_name=_("predecessor"), on_delete=models.PROTECT, related_name="successor_links"
+        Agency,
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        related_name="successor_links",
     )
     successor = models.ForeignKey(
-        Agency, verbose_name=_("successor"), on_delete=models.PROTECT, related_name="predecessor_links"
+        Agency,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
     )
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("kind of change"), max_length=20, choices=Kind.choices)
     effective_date = models.DateField(_("effective date"))
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
 
@@ -180,8 +186,8 @@ class Position(models.Model):
     agency = models.ForeignKey(
         Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="positions"
     )
-    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
-    title = models.CharField(_("title"), max_length=150, blank=True)
+    role = models.CharField(_("leadership role"), max_length=10, choices=Role.choices)
+    title = models.CharField(_("job title"), max_length=150, blank=True)
     start = models.DateField(_("start"))
     end = models.DateField(_("end"), null=True, blank=True)
 
@@ -193,7 +199,11 @@ class Position(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="position_dates_ordered",
-            )
+            ),
+            # The natural key by which imports find an existing term (upsert by code).
+            models.UniqueConstraint(
+                fields=["person", "agency", "role", "start"], name="position_unique_term"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -33,7 +33,21 @@ def test_it_formats_numbers_and_dates_the_vietnamese_way() -> None:
     with translation.override("vi"):
         out = Template("{% load l10n %}{{ n }} {{ big }} {{ d|date:'SHORT_DATE_FORMAT' }}").render(
             Context(
-                {"n": Decimal("82.22"), "big": Decimal("1234567.5"), "d": datetime.date(2023, 12, 28)}
+                {
+                    "n": Decimal("82.22"),
+                    "big": Decimal("1234567.5"),
+                    "d": datetime.date(2023, 12, 28),
+                }
             )
         )
     assert out == "82,22 1234567,5 28/12/2023"
+
+
+def test_it_stays_vietnamese_for_an_english_browser_until_english_is_chosen(
+    client: Client, db: None
+) -> None:
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đăng nhập" in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
+    page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Log in" in page and "Đăng nhập" not in page

@@ -182,8 +182,8 @@ def test_bonus_and_penalty_are_capped_and_the_final_is_clamped():
     ]
     assert (result.bonus, result.penalty, result.final) == (2, 1, D("100.00"))
     assert result.explanation.text() == (
-        "Tổng hợp: 39,80 / 40 × 100 = 99,50%; thưởng 2 (tối đa 2); trừ 1 (tối đa 3); "
-        "99,50 + 2 − 1 = 100,50; giới hạn trong [0; 100] → 100,00; xếp loại Xuất sắc"
+        "Tổng hợp: 39,80 / 40 × 100 = 99,50%; thưởng 2,00 (tối đa 2); trừ 1,00 (tối đa 3); "
+        "99,50 + 2,00 − 1,00 = 100,50; giới hạn trong [0; 100] → 100,00; xếp loại Xuất sắc"
     )
 
 
@@ -360,14 +360,14 @@ def test_leader_weight_and_scale_are_configurable():
         (
             "vi",
             "Tổng: 3,50 + 5,79 = 9,29 điểm; 9,29 / 10 × 100 = 92,90%",
-            "Tổng hợp: 32,49 / 40 × 100 = 81,23%; thưởng 0 (tối đa 2); trừ 0 (tối đa 3); "
-            "81,23 + 0 − 0 = 81,23; xếp loại Tốt",
+            "Tổng hợp: 32,49 / 40 × 100 = 81,23%; thưởng 0,00 (tối đa 2); trừ 0,00 (tối đa 3); "
+            "81,23 + 0,00 − 0,00 = 81,23; xếp loại Tốt",
         ),
         (
             "en",
             "Sum: 3.50 + 5.79 = 9.29 points; 9.29 / 10 × 100 = 92.90%",
-            "Total: 32.49 / 40 × 100 = 81.23%; bonus 0 (cap 2); penalty 0 (cap 3); "
-            "81.23 + 0 − 0 = 81.23; class Tốt",
+            "Total: 32.49 / 40 × 100 = 81.23%; bonus 0.00 (cap 2); penalty 0.00 (cap 3); "
+            "81.23 + 0.00 − 0.00 = 81.23; class Tốt",
         ),
     ],
 )

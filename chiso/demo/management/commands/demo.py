@@ -1,0 +1,25 @@
+"""``chiso demo``: build the demo province (idempotent) and print the logins."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from chiso.demo.build import DEMO_PASSWORD, DEMO_USERS, build
+
+
+class Command(BaseCommand):
+    help = "Build the demo province (Phú Yên, 2022–2023) on the configured database."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        started = time.monotonic()
+        self.stdout.write("Đang dựng tỉnh mẫu (demo)…")
+        build(progress=self.stdout.write)
+        self.stdout.write(f"Xong trong {time.monotonic() - started:.1f} giây.\n")
+        self.stdout.write(f"Tài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
+        for username, full_name, role, agency in DEMO_USERS:
+            where = f", {agency}" if agency else ""
+            self.stdout.write(f"  {username:<6} {full_name} — {role.label}{where}")
+        self.stdout.write("  admin  quản trị hệ thống (superuser)")

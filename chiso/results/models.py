@@ -1,0 +1,126 @@
+"""Scored results: one result set per block, year and framework version, one row per agency.
+
+A result set keeps the engine's inputs and its explained output together, so every number on a
+results page can be traced to the values it came from and the rule that turned them into
+points. Rows are written only by :mod:`chiso.results.actions`; once a set is finalised its rows
+never change (reopening is the evaluation round's business, issue 3).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+
+def percent_field(verbose_name: StrOrPromise) -> models.DecimalField:
+    """A percentage with two decimals, as published (82,22%)."""
+    return models.DecimalField(verbose_name, max_digits=7, decimal_places=2)
+
+
+class ResultSet(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINALISED = "finalised", _("Finalised")
+        PUBLISHED = "published", _("Published")
+
+    class Source(models.TextChoices):
+        DEMO = "demo", _("Demo data")
+        IMPORT = "import", _("Imported inputs")
+        ROUND = "round", _("Evaluation round")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    block = models.ForeignKey(
+        "org.Block", verbose_name=_("block"), on_delete=models.PROTECT, related_name="result_sets"
+    )
+    framework = models.ForeignKey(
+        "frameworks.Framework",
+        verbose_name=_("framework"),
+        on_delete=models.PROTECT,
+        related_name="result_sets",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.DRAFT
+    )
+    source = models.CharField(_("source"), max_length=12, choices=Source.choices)
+    computed_at = models.DateTimeField(_("computed at"))
+    finalised_at = models.DateTimeField(_("finalised at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    mean_final = percent_field(_("mean score (%)"))
+    class_counts = models.JSONField(_("classification counts"), default=dict)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("result set")
+        verbose_name_plural = _("result sets")
+        ordering = ["-year", "block__order", "block__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["block", "framework"], name="resultset_block_framework")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.block.name} {self.year}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+
+class AgencyScore(models.Model):
+    """One agency's result: the totals as columns (for sorting and SQL), the per-node detail and
+    the inputs as JSON snapshots taken when the set was computed."""
+
+    result_set = models.ForeignKey(
+        ResultSet, verbose_name=_("result set"), on_delete=models.CASCADE, related_name="scores"
+    )
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="scores"
+    )
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    base_points = models.DecimalField(_("points"), max_digits=8, decimal_places=4)
+    base_max = models.DecimalField(_("maximum points"), max_digits=8, decimal_places=4)
+    base_percent = percent_field(_("index before bonus/penalty (%)"))
+    bonus = models.DecimalField(_("bonus"), max_digits=6, decimal_places=2)
+    penalty = models.DecimalField(_("penalty"), max_digits=6, decimal_places=2)
+    final = percent_field(_("CCHC index (%)"))
+    classification = models.CharField(_("classification"), max_length=100)
+    nodes = models.JSONField(_("points per field and criterion"), default=list)
+    inputs = models.JSONField(_("inputs"), default=dict)
+    leaders = models.JSONField(_("leader scores"), default=list)
+
+    class Meta:
+        verbose_name = _("agency score")
+        verbose_name_plural = _("agency scores")
+        ordering = ["rank", "agency__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["result_set", "agency"], name="agencyscore_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} {self.result_set.year}: {self.final}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None and self.result_set.is_locked:
+            raise TypeError("Finalised results cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.result_set.is_locked:
+            raise TypeError("Finalised results cannot be deleted.")
+        return super().delete(*args, **kwargs)
+
+    def node(self, code: str) -> dict[str, Any] | None:
+        return next((n for n in self.nodes if n["code"] == code), None)
+
+    def field_percents(self) -> list[Decimal | None]:
+        """Percent of each top-level field, in framework order (None when not applicable)."""
+        return [
+            Decimal(n["percent"]) if n["percent"] is not None else None
+            for n in self.nodes
+            if n["depth"] == 0
+        ]
