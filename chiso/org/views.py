@@ -30,6 +30,8 @@ from chiso.org.exporting import KINDS, export_registry, latest_block_year
 from chiso.org.forms import AgencyFilterForm, BlockForm, ImportForm, PeopleFilterForm
 from chiso.org.models import Agency, AgencyType, Block, Person, Position
 from chiso.org.tabular import FORMATS
+from chiso.results.models import AgencyScore
+from chiso.results.queries import visible_result_sets
 
 READERS = scope.PROVINCE_WIDE | AGENCY_ROLES
 HEADS_FIRST = Case(When(role=Position.Role.HEAD, then=0), default=1)
@@ -143,6 +145,11 @@ def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
         "linkable": linkable,
         "blocks": agency.blocks.order_by("-year", "order"),
         "positions": positions,
+        "scores": AgencyScore.objects.filter(
+            agency=agency, result_set__in=visible_result_sets(request.user)
+        )
+        .select_related("result_set__block")
+        .order_by("-result_set__year", "result_set__block__order"),
         "today": timezone.localdate(),
     }
     return render(request, "org/agency_detail.html", context)

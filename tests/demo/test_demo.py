@@ -86,3 +86,10 @@ def test_the_reform_office_sees_the_results_page_with_both_years(demo: None) -> 
     assert "82,22%" in page and "74,62" in page and "+7,60" in page
     block = client.get("/results/2023/huyen/").content.decode()
     assert "UBND thành phố Tuy Hòa" in block and "88,62" in block and "78,45" in block
+
+
+def test_an_agency_page_links_its_results_by_year(demo: None) -> None:
+    client = Client()
+    assert client.login(username="lan", password=DEMO_PASSWORD)
+    page = client.get("/org/agencies/stp/").content.decode()
+    assert "/results/2023/so-ban-nganh/stp/" in page and "90,36" in page and "76,06" in page

@@ -6,8 +6,10 @@ import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 from chiso.demo.build import DEMO_PASSWORD, DEMO_USERS, build
+from chiso.org.models import Agency
 
 
 class Command(BaseCommand):
@@ -19,7 +21,9 @@ class Command(BaseCommand):
         build(progress=self.stdout.write)
         self.stdout.write(f"Xong trong {time.monotonic() - started:.1f} giây.\n")
         self.stdout.write(f"Tài khoản đăng nhập (mật khẩu chung: {DEMO_PASSWORD}):")
-        for username, full_name, role, agency in DEMO_USERS:
-            where = f", {agency}" if agency else ""
-            self.stdout.write(f"  {username:<6} {full_name} — {role.label}{where}")
+        names = dict(Agency.objects.values_list("code", "name"))
+        with translation.override("vi"):
+            for username, full_name, role, agency in DEMO_USERS:
+                where = f", {names[agency]}" if agency else ""
+                self.stdout.write(f"  {username:<6} {full_name} — {role.label}{where}")
         self.stdout.write("  admin  quản trị hệ thống (superuser)")
