@@ -14,5 +14,6 @@ urlpatterns = [
     path("org/", include("chiso.org.urls")),
     path("results/", include("chiso.results.urls")),
     path("frameworks/", include("chiso.frameworks.urls")),
+    path("accounts/", include("chiso.accounts.urls")),
     path("admin/", admin.site.urls),
 ]
