@@ -30,6 +30,14 @@ class AgencyType(models.Model):
         return self.name
 
 
+class AgencyQuerySet(models.QuerySet["Agency"]):
+    def valid_on(self, day: datetime.date) -> AgencyQuerySet:
+        """Agencies in force on ``day`` (an open validity date counts as in force)."""
+        return self.filter(Q(valid_from=None) | Q(valid_from__lte=day)).filter(
+            Q(valid_to=None) | Q(valid_to__gte=day)
+        )
+
+
 class Agency(models.Model):
     """A provincial agency or local People's Committee, valid between two dates.
 
@@ -56,6 +64,8 @@ class Agency(models.Model):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency")

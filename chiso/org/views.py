@@ -7,13 +7,12 @@ reform office imports files or creates blocks; every change goes through :mod:`c
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Prefetch, Q, QuerySet, When
+from django.db.models import Case, Prefetch, Q, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -81,7 +80,7 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     if filters.get("block"):
         agencies = agencies.filter(blocks__year=year, blocks__code=filters["block"])
     if filters.get("validity", "") != "all":
-        agencies = _valid_on(agencies, timezone.localdate())
+        agencies = Agency.objects.valid_on(timezone.localdate()).filter(pk__in=agencies)
     context = {
         "agencies": agencies.order_by("name"),
         "filters": {**filters, "year": year, "validity": filters.get("validity") or "today"},
@@ -98,12 +97,6 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     )
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def _valid_on(agencies: QuerySet[Agency], day: datetime.date) -> QuerySet[Agency]:
-    return agencies.filter(Q(valid_from=None) | Q(valid_from__lte=day)).filter(
-        Q(valid_to=None) | Q(valid_to__gte=day)
-    )
 
 
 def _block_years(year: int) -> list[int]:

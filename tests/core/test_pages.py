@@ -51,3 +51,17 @@ def test_it_stays_vietnamese_for_an_english_browser_until_english_is_chosen(
     client.post("/i18n/setlang/", {"language": "en", "next": "/login/"})
     page = client.get("/login/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Log in" in page and "Đăng nhập" not in page
+
+
+def test_the_home_page_shows_each_user_where_to_start(client: Client, db: None) -> None:
+    from chiso.demo.build import DEMO_PASSWORD, build
+
+    build(progress=lambda _: None)
+    assert client.login(username="tuan", password=DEMO_PASSWORD)
+    page = client.get("/").content.decode()
+    assert "82,22%" in page and "Cơ quan, đơn vị đang hoạt động" in page
+    client.logout()
+    assert client.login(username="lan", password=DEMO_PASSWORD)
+    page = client.get("/").content.decode()
+    assert "Kết quả của cơ quan bạn" in page and "/results/2023/so-ban-nganh/stp/" in page
+    assert "Cơ quan, đơn vị đang hoạt động" not in page
