@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "chiso.frameworks",
     "chiso.results",
     "chiso.demo",
+    "chiso.api",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "ninja",  # its templates and static files: the API docs page works offline
 ]
 
 MIDDLEWARE = [

@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from chiso.api.main import api
 from chiso.core import views as core_views
 
 urlpatterns = [
@@ -15,5 +16,6 @@ urlpatterns = [
     path("results/", include("chiso.results.urls")),
     path("frameworks/", include("chiso.frameworks.urls")),
     path("accounts/", include("chiso.accounts.urls")),
+    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

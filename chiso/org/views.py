@@ -12,9 +12,9 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Case, Prefetch, Q, When
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -23,17 +23,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django_htmx.middleware import HtmxDetails
 
 from chiso.accounts import scope
-from chiso.accounts.models import AGENCY_ROLES
+from chiso.org import queries
 from chiso.org.actions import create_block, import_registry
-from chiso.org.exporting import KINDS, export_registry, latest_block_year
+from chiso.org.exporting import KINDS, export_registry
 from chiso.org.forms import AgencyFilterForm, BlockForm, ImportForm, PeopleFilterForm
-from chiso.org.models import Agency, AgencyType, Block, Person, Position
+from chiso.org.models import AgencyType, Block, Person, Position
+from chiso.org.queries import HEADS_FIRST
 from chiso.org.tabular import FORMATS
-from chiso.results.models import AgencyScore
-from chiso.results.queries import visible_result_sets
-
-READERS = scope.PROVINCE_WIDE | AGENCY_ROLES
-HEADS_FIRST = Case(When(role=Position.Role.HEAD, then=0), default=1)
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -41,7 +37,7 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _require_reader(request: HttpRequest) -> None:
-    scope.require_any_role(request.user, READERS)
+    queries.require_reader(request.user)
 
 
 def _lang() -> str:
@@ -50,9 +46,7 @@ def _lang() -> str:
 
 def _year(value: Any) -> int:
     """The year a page shows: the one asked for, else the latest with blocks, else this year."""
-    if isinstance(value, int):
-        return value
-    return latest_block_year() or timezone.localdate().year
+    return queries.shown_year(value if isinstance(value, int) else None)
 
 
 @login_required
@@ -63,26 +57,16 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
     form.is_valid()
     filters = form.cleaned_data
     year = _year(filters.get("year"))
-    agencies = scope.visible_agencies(
-        request.user, Agency.objects.select_related("type", "parent")
-    ).prefetch_related(
-        Prefetch("blocks", queryset=Block.objects.filter(year=year), to_attr="year_blocks")
+    agencies = queries.find_agencies(
+        request.user,
+        year=year,
+        q=filters.get("q") or "",
+        type_code=filters.get("type") or "",
+        block=filters.get("block") or "",
+        on=None if filters.get("validity", "") == "all" else timezone.localdate(),
     )
-    if q := filters.get("q"):
-        agencies = agencies.filter(
-            Q(code__icontains=q)
-            | Q(name__icontains=q)
-            | Q(short_name__icontains=q)
-            | Q(electronic_id__icontains=q)
-        )
-    if filters.get("type"):
-        agencies = agencies.filter(type__code=filters["type"])
-    if filters.get("block"):
-        agencies = agencies.filter(blocks__year=year, blocks__code=filters["block"])
-    if filters.get("validity", "") != "all":
-        agencies = Agency.objects.valid_on(timezone.localdate()).filter(pk__in=agencies)
     context = {
-        "agencies": agencies.order_by("name"),
+        "agencies": agencies,
         "filters": {**filters, "year": year, "validity": filters.get("validity") or "today"},
         "types": AgencyType.objects.all(),
         "year_blocks": Block.objects.filter(year=year),
@@ -100,49 +84,27 @@ def agency_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _block_years(year: int) -> list[int]:
-    return sorted({year, *Block.objects.values_list("year", flat=True)}, reverse=True)
+    return queries.block_years(year)
 
 
 @login_required
 @require_GET
 def agency_detail(request: HttpRequest, code: str) -> HttpResponse:
     _require_reader(request)
-    agency = get_object_or_404(Agency.objects.select_related("type", "parent"), code=code)
-    if not scope.can_see_agency(request.user, agency.pk):
+    agency = queries.visible_agency(request.user, code)
+    if agency is None:
         raise Http404
-    incoming = agency.predecessor_links.select_related("predecessor")
-    outgoing = agency.successor_links.select_related("successor")
-    children = agency.children.select_related("type").order_by("name")
-    related = {
-        *(ln.predecessor_id for ln in incoming),
-        *(ln.successor_id for ln in outgoing),
-        *(c.pk for c in children),
-        agency.parent_id,
-    }
-    linkable = set(
-        scope.visible_agencies(request.user, Agency.objects.filter(pk__in=related)).values_list(
-            "pk", flat=True
-        )
-    )
-    positions = (
-        agency.positions.select_related("person")
-        .prefetch_related("assignments")
-        .order_by(HEADS_FIRST, "-start")
-    )
+    record = queries.agency_record(request.user, agency)
     context = {
-        "agency": agency,
-        "children": [c for c in children if c.pk in linkable],
-        "incoming": incoming,
-        "outgoing": outgoing,
-        "inherits": agency.predecessors(),
-        "linkable": linkable,
-        "blocks": agency.blocks.order_by("-year", "order"),
-        "positions": positions,
-        "scores": AgencyScore.objects.filter(
-            agency=agency, result_set__in=visible_result_sets(request.user)
-        )
-        .select_related("result_set__block")
-        .order_by("-result_set__year", "result_set__block__order"),
+        "agency": record.agency,
+        "children": record.children,
+        "incoming": record.incoming,
+        "outgoing": record.outgoing,
+        "inherits": record.inherits,
+        "linkable": record.linkable,
+        "blocks": record.blocks,
+        "positions": record.positions,
+        "scores": record.scores,
         "today": timezone.localdate(),
     }
     return render(request, "org/agency_detail.html", context)
@@ -210,13 +172,10 @@ def blocks(request: HttpRequest) -> HttpResponse:
                     % {"name": block.name, "year": block.year},
                 )
                 return redirect(f"{reverse('org:blocks')}?year={year}")
-    visible = scope.visible_agencies(request.user).order_by("name")
     context = {
         "year": year,
         "years": _block_years(year),
-        "blocks": Block.objects.filter(year=year).prefetch_related(
-            Prefetch("agencies", queryset=visible, to_attr="visible_agencies")
-        ),
+        "blocks": queries.blocks_of_year(request.user, year),
         "form": form,
     }
     return render(request, "org/blocks.html", context)

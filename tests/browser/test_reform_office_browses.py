@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from chiso.demo.build import DEMO_PASSWORD, build
 
@@ -32,6 +32,13 @@ def log_in(page: Page, site: str, username: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text("Đánh giá cải cách hành chính")
 
 
+def nav(page: Page, name: str) -> Locator:
+    """A link of the main navigation bar."""
+    return page.get_by_role("navigation", name="Điều hướng chính").get_by_role(
+        "link", name=name, exact=True
+    )
+
+
 def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
@@ -39,7 +46,7 @@ def shot(page: Page, name: str) -> None:
 
 def test_the_reform_office_follows_a_number_to_its_explanation(page: Page, demo_site: str) -> None:
     log_in(page, demo_site, "tuan")
-    page.get_by_role("link", name="Kết quả").click()
+    nav(page, "Kết quả").click()
     expect(page.get_by_text("82,22%")).to_be_visible()
     expect(page.get_by_text("+7,60 điểm so với năm trước (74,62%)")).to_be_visible()
     shot(page, "results-index")
@@ -63,13 +70,13 @@ def test_the_reform_office_follows_a_number_to_its_explanation(page: Page, demo_
 
 def test_the_reform_office_reads_a_framework_and_an_agency(page: Page, demo_site: str) -> None:
     log_in(page, demo_site, "tuan")
-    page.get_by_role("link", name="Bộ chỉ số").click()
+    nav(page, "Bộ chỉ số").click()
     page.get_by_role("link", name=re.compile("sở, ban, ngành năm 2023")).first.click()
     expect(page.get_by_text("Tỷ lệ hồ sơ TTHC được giải quyết đúng hạn").first).to_be_visible()
     expect(page.get_by_text(re.compile("≥ 98 ?% → 3 điểm")).first).to_be_visible()
     shot(page, "framework-tree")
 
-    page.get_by_role("link", name="Cơ quan, đơn vị").click()
+    nav(page, "Cơ quan, đơn vị").click()
     page.get_by_role("link", name="Sở Nông nghiệp và Môi trường").click()
     expect(page.get_by_text("Sở Tài nguyên và Môi trường").first).to_be_visible()
     shot(page, "agency-lineage")
@@ -77,7 +84,7 @@ def test_the_reform_office_reads_a_framework_and_an_agency(page: Page, demo_site
 
 def test_lan_sees_only_her_department_and_can_switch_to_english(page: Page, demo_site: str) -> None:
     log_in(page, demo_site, "lan")
-    page.get_by_role("link", name="Cơ quan, đơn vị").click()
+    nav(page, "Cơ quan, đơn vị").click()
     expect(page.get_by_role("link", name="Sở Tư pháp")).to_be_visible()
     expect(page.get_by_text("Sở Xây dựng")).to_have_count(0)
     response = page.goto(f"{demo_site}/org/agencies/sxd/")

@@ -1,0 +1,70 @@
+"""The published contract and the documentation page, which must work without Internet."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.test import Client
+
+from chiso.api.common import DECIMAL_PATTERN
+
+OPERATIONS = {
+    ("/api/agencies", "list_agencies"),
+    ("/api/agencies/{code}", "get_agency"),
+    ("/api/blocks", "list_blocks"),
+    ("/api/frameworks", "list_frameworks"),
+    ("/api/frameworks/{framework_id}", "get_framework"),
+    ("/api/results", "list_results"),
+    ("/api/results/{year}/{block}", "block_results"),
+    ("/api/results/{year}/{block}/{agency}", "scorecard"),
+}
+
+
+def openapi() -> dict[str, Any]:
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    return dict(response.json())
+
+
+def test_it_publishes_every_operation_with_every_answer(db: None) -> None:
+    schema = openapi()
+
+    assert (schema["info"]["title"], schema["info"]["version"]) == ("chiso API", "1")
+    operations = {
+        (path, op["operationId"]) for path, ops in schema["paths"].items() for op in ops.values()
+    }
+    assert operations == OPERATIONS
+    for path, ops in schema["paths"].items():
+        assert set(ops) == {"get"}
+        answers = set(ops["get"]["responses"])
+        assert {"200", "401", "403", "422"} <= answers, path
+        assert ("404" in answers) == ("{" in path), path
+        assert ops["get"]["security"] == [{"TokenAuth": []}, {"SessionAuth": []}]
+
+
+def test_numbers_are_declared_as_decimal_strings(db: None) -> None:
+    components = openapi()["components"]["schemas"]
+    score = components["Score"]["properties"]
+
+    for field in ("base_points", "base_max", "base_percent", "bonus", "penalty", "final"):
+        assert score[field] | {"description": ""} == {
+            "description": "",
+            "examples": ["82.22"],
+            "pattern": DECIMAL_PATTERN,
+            "title": score[field]["title"],
+            "type": "string",
+        }
+
+
+def test_the_docs_page_uses_only_files_served_here(db: None) -> None:
+    response = Client().get("/api/docs")
+
+    html = response.content.decode()
+    assert response.status_code == 200 and "<title>chiso API</title>" in html
+    assert "http://" not in html and "https://" not in html
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html)
+    assert "/static/ninja/swagger-ui-bundle.js" in assets
+    for url in assets:
+        assert Client().get(url).status_code == 200, url
+    assert '"validatorUrl": null' in html
