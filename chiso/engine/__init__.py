@@ -10,6 +10,7 @@ See docs/engine.md for every formula.
 
 from __future__ import annotations
 
+from .checks import check_inputs
 from .model import (
     Adjustment,
     AgencyInput,
@@ -31,6 +32,7 @@ from .model import (
     YesNoRule,
 )
 from .problems import Problem, ProblemsError
+from .ranking import classify
 from .results import (
     AdjustmentResult,
     AgencyResult,
@@ -41,7 +43,7 @@ from .results import (
     Step,
     format_decimal,
 )
-from .score import check_inputs, classify, score_agency, score_block
+from .score import score_agency, score_block
 
 __all__ = [
     "Adjustment",

@@ -7,7 +7,7 @@ inputs of every agency of one block into results. All numbers are :class:`decima
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
@@ -93,6 +93,18 @@ class MetricRule:
 Rule = ManualRule | YesNoRule | TieredRule | RatioRule | SurveyRule | MetricRule
 
 
+def rule_fact(rule: Rule) -> str | None:
+    """The fact a rule reads, or None when it reads the value entered for the node."""
+    match rule:
+        case TieredRule() | RatioRule():
+            return rule.source
+        case SurveyRule():
+            return rule.fact_name
+        case MetricRule():
+            return rule.metric
+    return None
+
+
 # ---------------------------------------------------------------------------- framework
 
 
@@ -125,6 +137,13 @@ class Node:
     @property
     def is_leaf(self) -> bool:
         return not self.children
+
+
+def iter_nodes(nodes: Iterable[Node]) -> Iterator[Node]:
+    """Every node in tree (pre-)order: each node, then its subtree."""
+    for node in nodes:
+        yield node
+        yield from iter_nodes(node.children)
 
 
 @dataclass(frozen=True)
@@ -172,6 +191,9 @@ TieBreakKey = str
 """One of ``final``, ``base``, ``bonus``, ``penalty``, ``survey`` (points from survey rules),
 ``node:<code>`` (that node's points) or ``name``; compared descending except ``name`` and
 ``penalty`` (fewer penalty points rank higher)."""
+
+TIE_BREAK_KEYS: tuple[TieBreakKey, ...] = ("final", "base", "bonus", "penalty", "survey", "name")
+"""The tie-break keys other than ``node:<code>``."""
 
 
 @dataclass(frozen=True)

@@ -1,34 +1,23 @@
-"""Score agencies against a framework: leaf rules, sums, index, bonus and penalty, class, rank
-and leader scores.
+"""Score agencies against a framework: leaf rules, sums, index, bonus and penalty; then class,
+rank (:mod:`chiso.engine.ranking`) and leader scores (:mod:`chiso.engine.leaders`).
 
 Pure functions over :mod:`chiso.engine.model`; no I/O. Each public function checks its inputs
-first (:func:`check_inputs`) and raises :class:`ProblemsError` listing every problem. The
-formulas are documented in docs/engine.md; references below are to par-index.md.
+first (:func:`~chiso.engine.checks.check_inputs`) and raises :class:`ProblemsError` listing every
+problem. The formulas are documented in docs/engine.md; references below are to par-index.md.
 """
 
 from __future__ import annotations
 
-import dataclasses
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from decimal import (
-    ROUND_DOWN,
-    ROUND_HALF_EVEN,
-    ROUND_HALF_UP,
-    Context,
-    Decimal,
-    DivisionByZero,
-    InvalidOperation,
-    Overflow,
-    localcontext,
-)
+from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal, localcontext
 
+from .arithmetic import CONTEXT, HUNDRED, ONE, ZERO, clamp, percent_of, round_to
+from .checks import check_inputs
+from .leaders import score_leader
 from .model import (
     AgencyInput,
     Band,
-    ClassBand,
     Framework,
-    LeaderInput,
     ManualRule,
     MetricRule,
     Node,
@@ -38,29 +27,19 @@ from .model import (
     SurveyRule,
     TieredRule,
     YesNoRule,
+    iter_nodes,
+    rule_fact,
 )
 from .problems import Problem, ProblemsError
+from .ranking import classify, rank
 from .results import (
     AdjustmentResult,
     AgencyResult,
     BlockResult,
     Explanation,
-    LeaderScore,
     NodeResult,
     Step,
-    format_decimal,
 )
-
-# 60 significant digits keep every sum of points exact and every quotient far more precise than
-# any rounding place a framework asks for, so the only rounding is the framework's own.
-_CONTEXT = Context(
-    prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero, Overflow]
-)
-_MODES = {"half_up": ROUND_HALF_UP, "half_even": ROUND_HALF_EVEN, "down": ROUND_DOWN}
-ZERO = Decimal(0)
-ONE = Decimal(1)
-HUNDRED = Decimal(100)
-TIE_BREAK_KEYS = ("final", "base", "bonus", "penalty", "survey", "name")
 
 Round = Callable[[Decimal], Decimal]
 
@@ -70,7 +49,7 @@ Round = Callable[[Decimal], Decimal]
 
 def score_agency(framework: Framework, agency_input: AgencyInput) -> AgencyResult:
     """Score one agency (``rank`` stays None). Raises :class:`ProblemsError` on bad inputs."""
-    with localcontext(_CONTEXT):
+    with localcontext(CONTEXT):
         _raise_problems(check_inputs(framework, [agency_input]))
         return _score(framework, agency_input)
 
@@ -80,9 +59,9 @@ def score_block(framework: Framework, inputs: Sequence[AgencyInput]) -> BlockRes
 
     Raises :class:`ProblemsError` with every problem of every agency if any input is wrong.
     """
-    with localcontext(_CONTEXT):
+    with localcontext(CONTEXT):
         _raise_problems(check_inputs(framework, inputs))
-        ranked = _rank(framework, [_score(framework, agency) for agency in inputs])
+        ranked = rank(framework, [_score(framework, agency) for agency in inputs])
         counts = {band.label: 0 for band in framework.classification}
         for result in ranked:
             if result.classification in counts:
@@ -90,70 +69,18 @@ def score_block(framework: Framework, inputs: Sequence[AgencyInput]) -> BlockRes
         mean = None
         if ranked:
             total = sum((r.final for r in ranked), ZERO)
-            mean = _round(total / len(ranked), framework.rounding.percent, framework.rounding)
+            mean = round_to(total / len(ranked), framework.rounding.percent, framework.rounding)
         return BlockResult(
             framework.code, framework.year, framework.version, tuple(ranked), mean, counts
         )
 
 
-def classify(score: Decimal, scale: Sequence[ClassBand]) -> str | None:
-    """The label of the first band (in scale order) with no lower bound or ``score >= gte``;
-    None when no band holds (a scale without a catch-all)."""
-    for band in scale:
-        if band.gte is None or score >= band.gte:
-            return band.label
-    return None
-
-
-def check_inputs(framework: Framework, inputs: Sequence[AgencyInput]) -> list[Problem]:
-    """Every problem in ``inputs`` (and in the framework's tie-break keys), never just the first.
-
-    ``where`` names the agency and the node, adjustment or fact concerned.
-    """
-    with localcontext(_CONTEXT):
-        index = {node.code: node for node in _walk(framework.nodes)}
-        problems = _check_tie_break(framework, index)
-        for agency, count in Counter(a.agency for a in inputs).items():
-            if count > 1:
-                problems.append(_problem("duplicate_agency", agency, count=count))
-        for agency_input in inputs:
-            problems += _check_agency(framework, index, agency_input)
-        return problems
-
-
-# ---------------------------------------------------------------------------- numbers
-
-
-def _round(value: Decimal, places: int, rounding: Rounding) -> Decimal:
-    return value.quantize(ONE.scaleb(-places), rounding=_MODES[rounding.mode])
-
-
-def _clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    # "<=" rather than "<" so that a negative zero comes out as ``low`` itself.
-    if value <= low:
-        return low
-    return high if value >= high else value
-
-
-def _percent(points: Decimal, maximum: Decimal, rounding: Rounding) -> Decimal | None:
-    if maximum == 0:
-        return None
-    return _round(HUNDRED * points / maximum, rounding.percent, rounding)
+def _raise_problems(problems: list[Problem]) -> None:
+    if problems:
+        raise ProblemsError(problems)
 
 
 # ---------------------------------------------------------------------------- leaves
-
-
-def _source(rule: Rule) -> str | None:
-    """The fact a rule reads, or None when it reads the value entered for the node."""
-    match rule:
-        case TieredRule() | RatioRule():
-            return rule.source
-        case SurveyRule():
-            return rule.fact_name
-        case MetricRule():
-            return rule.metric
-    return None
 
 
 def _bands(bands: Iterable[Band], value: Decimal, rnd: Round) -> tuple[Decimal, list[Step]]:
@@ -219,12 +146,12 @@ def _score_leaf(node: Node, agency: AgencyInput, rounding: Rounding) -> NodeResu
     """A leaf's points, rounded here and only here: sums above are exact sums of these."""
     # A leaf without a rule takes points entered directly, the most common criterion form.
     rule = node.rule or ManualRule()
-    fact = _source(rule)
+    fact = rule_fact(rule)
     name = node.code if fact is None else fact
     value = agency.values.get(name) if fact is None else agency.facts.get(name)
 
     def rnd(v: Decimal) -> Decimal:
-        return _round(v, rounding.points, rounding)
+        return round_to(v, rounding.points, rounding)
 
     if value is None:
         # Missing data scores 0 and is flagged, so that a block can still be scored and shown
@@ -242,11 +169,11 @@ def _score_leaf(node: Node, agency: AgencyInput, rounding: Rounding) -> NodeResu
             steps.insert(0, Step("fact", {"name": name, "value": value}))
         # Rounding a clamped value cannot leave [0, max] unless max has more places than the
         # rounding keeps; then max itself is the most a leaf can get.
-        points = min(rnd(_clamp(raw, ZERO, node.max_points)), node.max_points)
+        points = min(rnd(clamp(raw, ZERO, node.max_points)), node.max_points)
         if points != rnd(raw):
             steps.append(Step("clamp", {"max": node.max_points, "points": points}))
         explanation = Explanation(rule.type, {name: value}, tuple(steps), points)
-    percent = _percent(points, node.max_points, rounding)
+    percent = percent_of(points, node.max_points, rounding)
     return NodeResult(
         node.code,
         node.title,
@@ -263,20 +190,13 @@ def _score_leaf(node: Node, agency: AgencyInput, rounding: Rounding) -> NodeResu
 # ---------------------------------------------------------------------------- tree
 
 
-def _walk(nodes: Iterable[Node]) -> Iterator[Node]:
-    """Every node in tree order: each node, then its subtree."""
-    for node in nodes:
-        yield node
-        yield from _walk(node.children)
-
-
 def _not_applicable(node: Node, rounding: Rounding, root: str) -> NodeResult:
     """A node in a subtree marked N/A at ``root``: 0 points and nothing in the denominator —
     the re-normalisation recommended in par-index.md §1.2 (the national rule is not known)."""
     steps = [Step("not_applicable", {"max": node.max_points})]
     if root != node.code:
         steps.insert(0, Step("inherited", {"code": root}))
-    points = _round(ZERO, rounding.points, rounding)
+    points = round_to(ZERO, rounding.points, rounding)
     explanation = Explanation("not_applicable", {}, tuple(steps), points)
     return NodeResult(node.code, node.title, points, node.max_points, ZERO, None, True, explanation)
 
@@ -288,7 +208,7 @@ def _score_node(
     if na_root is None and node.code in agency.not_applicable:
         na_root = node.code
     if na_root is not None:
-        return [_not_applicable(n, rounding, na_root) for n in _walk([node])]
+        return [_not_applicable(n, rounding, na_root) for n in iter_nodes([node])]
     if node.is_leaf:
         return [_score_leaf(node, agency, rounding)]
     subtrees = [_score_node(child, agency, rounding, None) for child in node.children]
@@ -298,7 +218,7 @@ def _score_node(
     # The node's own maximum less whatever N/A removed below it (par-index.md §1.2), so that a
     # field's percent is "achieved / max excluding N/A" as for the whole index.
     applicable_max = node.max_points - sum((k.max_points - k.applicable_max for k in kids), ZERO)
-    percent = _percent(points, applicable_max, rounding)
+    percent = percent_of(points, applicable_max, rounding)
     terms = tuple(kid.points for kid in applicable) or (points,)
     steps = [Step("sum", {"terms": terms, "points": points})]
     if percent is not None:
@@ -332,6 +252,14 @@ def _adjustments(framework: Framework, agency: AgencyInput) -> tuple[AdjustmentR
     return tuple(results)
 
 
+def _capped(
+    adjustments: Iterable[AdjustmentResult], kind: str, cap: Decimal, rounding: Rounding
+) -> Decimal:
+    """The points of one side, bonus or penalty: its items added up, then capped."""
+    total = sum((a.points for a in adjustments if a.kind == kind), ZERO)
+    return round_to(min(cap, total), rounding.points, rounding)
+
+
 def _score(framework: Framework, agency: AgencyInput) -> AgencyResult:
     rounding = framework.rounding
     nodes: dict[str, NodeResult] = {}
@@ -349,27 +277,16 @@ def _score(framework: Framework, agency: AgencyInput) -> AgencyResult:
         if not_applicable_max
         else framework.total_points
     )
-    base_percent = _round(HUNDRED * base_points / base_max, rounding.percent, rounding)
+    base_percent = round_to(HUNDRED * base_points / base_max, rounding.percent, rounding)
 
     # Bonus and penalty come after the 100-point index, each item and each side capped
     # (par-index.md §2.5); the result is clamped, by default to [0, 100].
     adjustments = _adjustments(framework, agency)
-    bonus = _round(
-        min(framework.bonus_cap, sum((a.points for a in adjustments if a.kind == "bonus"), ZERO)),
-        rounding.points,
-        rounding,
-    )
-    penalty = _round(
-        min(
-            framework.penalty_cap,
-            sum((a.points for a in adjustments if a.kind == "penalty"), ZERO),
-        ),
-        rounding.points,
-        rounding,
-    )
+    bonus = _capped(adjustments, "bonus", framework.bonus_cap, rounding)
+    penalty = _capped(adjustments, "penalty", framework.penalty_cap, rounding)
     raw_final = base_percent + bonus - penalty
-    final = _round(
-        _clamp(raw_final, framework.final_min, framework.final_max), rounding.percent, rounding
+    final = round_to(
+        clamp(raw_final, framework.final_min, framework.final_max), rounding.percent, rounding
     )
     classification = classify(final, framework.classification)
 
@@ -379,7 +296,7 @@ def _score(framework: Framework, agency: AgencyInput) -> AgencyResult:
         steps.append(Step("bonus", {"points": bonus, "cap": framework.bonus_cap}))
     if "penalty" in kinds:
         steps.append(Step("penalty", {"points": penalty, "cap": framework.penalty_cap}))
-    shown = _round(raw_final, rounding.percent, rounding)
+    shown = round_to(raw_final, rounding.percent, rounding)
     if kinds:
         parts = {"base": base_percent, "bonus": bonus, "penalty": penalty, "final": shown}
         steps.append(Step("final", parts))
@@ -391,7 +308,7 @@ def _score(framework: Framework, agency: AgencyInput) -> AgencyResult:
     inputs = {"base_points": base_points, "base_max": base_max, "bonus": bonus, "penalty": penalty}
     explanation = Explanation("total", inputs, tuple(steps), final)
 
-    leaders = tuple(_leader(framework, leader, nodes, final) for leader in agency.leaders)
+    leaders = tuple(score_leader(framework, leader, nodes, final) for leader in agency.leaders)
     return AgencyResult(
         agency=agency.agency,
         name=agency.name,
@@ -407,299 +324,3 @@ def _score(framework: Framework, agency: AgencyInput) -> AgencyResult:
         leaders=leaders,
         explanation=explanation,
     )
-
-
-# ---------------------------------------------------------------------------- leaders
-
-
-def _outermost(framework: Framework, codes: Iterable[str]) -> list[str]:
-    """``codes`` without those inside another of them, in tree order, so that a field and one
-    of its criteria are not counted twice."""
-    wanted = set(codes)
-    found: list[str] = []
-
-    def visit(nodes: Iterable[Node]) -> None:
-        for node in nodes:
-            if node.code in wanted:
-                found.append(node.code)
-            else:
-                visit(node.children)
-
-    visit(framework.nodes)
-    return found
-
-
-def _leader(
-    framework: Framework, leader: LeaderInput, nodes: Mapping[str, NodeResult], final: Decimal
-) -> LeaderScore:
-    """The head takes the agency's score; a deputy blends the index of the nodes assigned to
-    them with it (par-index.md §2.4: a proposal — no source rule for deputies exists)."""
-    policy = framework.leaders
-    rounding = framework.rounding
-    scale = policy.scale or framework.classification
-    assigned_percent = None
-    steps: list[Step] = []
-    if leader.role == "head":
-        score = final
-        steps.append(Step("agency_final", {"final": final}))
-    else:
-        codes = _outermost(framework, leader.assigned)
-        points = sum((nodes[c].points for c in codes), ZERO)
-        maximum = sum((nodes[c].applicable_max for c in codes), ZERO)
-        assigned_percent = _percent(points, maximum, rounding)
-        if assigned_percent is None:
-            score = final
-            steps.append(Step("no_assignment", {"final": final}))
-        else:
-            weight = policy.deputy_assigned_weight
-            score = _round(
-                weight * assigned_percent + (ONE - weight) * final, rounding.percent, rounding
-            )
-            share = {"points": points, "max": maximum, "percent": assigned_percent}
-            steps.append(Step("assigned", {"codes": ", ".join(codes), **share}))
-            blend = {"weight": weight, "assigned": assigned_percent, "rest": ONE - weight}
-            steps.append(Step("blend", {**blend, "final": final, "score": score}))
-    classification = classify(score, scale)
-    if classification is not None:
-        steps.append(Step("class", {"label": classification}))
-    explanation = Explanation(leader.role, {"final": final}, tuple(steps), score)
-    return LeaderScore(
-        leader.id,
-        leader.name,
-        leader.role,
-        leader.assigned,
-        assigned_percent,
-        score,
-        classification,
-        explanation,
-    )
-
-
-# ---------------------------------------------------------------------------- ranking
-
-
-def _key(
-    result: AgencyResult, keys: Sequence[str], survey_codes: Sequence[str]
-) -> tuple[Decimal | str, ...]:
-    """Sort key: numbers negated so that higher sorts first; ``name`` and ``penalty`` ascending."""
-    parts: list[Decimal | str] = []
-    for key in keys:
-        if key == "name":
-            parts.append(result.name)
-        elif key == "final":
-            parts.append(-result.final)
-        elif key == "base":
-            parts.append(-result.base_percent)
-        elif key == "bonus":
-            parts.append(-result.bonus)
-        elif key == "penalty":
-            # Fewer penalty points is better, so this key alone sorts ascending.
-            parts.append(result.penalty)
-        elif key == "survey":
-            parts.append(-sum((result.nodes[c].points for c in survey_codes), ZERO))
-        else:
-            parts.append(-result.nodes[key.removeprefix("node:")].points)
-    return tuple(parts)
-
-
-def _rank(framework: Framework, results: list[AgencyResult]) -> list[AgencyResult]:
-    """Competition ranking (1, 2, 2, 4): agencies equal on every tie-break key share a rank."""
-    survey_codes = [
-        n.code for n in _walk(framework.nodes) if n.is_leaf and isinstance(n.rule, SurveyRule)
-    ]
-    keyed = sorted(
-        ((_key(r, framework.tie_break, survey_codes), r) for r in results), key=lambda p: p[0]
-    )
-    ranked: list[AgencyResult] = []
-    for position, (key, result) in enumerate(keyed):
-        tied = position > 0 and key == keyed[position - 1][0]
-        rank = ranked[-1].rank if tied else position + 1
-        ranked.append(dataclasses.replace(result, rank=rank))
-    return ranked
-
-
-# ---------------------------------------------------------------------------- checks
-
-# Problem code → (Vietnamese, English) message; numbers are filled in each language's notation.
-_MESSAGES: dict[str, tuple[str, str]] = {
-    "duplicate_agency": (
-        "Cơ quan xuất hiện {count} lần trong khối",
-        "The agency appears {count} times in the block",
-    ),
-    "unknown_tie_break": (
-        "Khóa xếp hạng khi bằng điểm '{key}' không hợp lệ",
-        "Unknown tie-break key '{key}'",
-    ),
-    "not_finite": ("Giá trị {value} không phải là số", "Value {value} is not a finite number"),
-    "unknown_node": (
-        "Có giá trị nhập nhưng bộ chỉ số không có nội dung này",
-        "A value is entered but the framework has no such node",
-    ),
-    "value_for_inner_node": (
-        "Nội dung này gồm các nội dung con; hãy nhập giá trị cho các nội dung con",
-        "This node has sub-items; enter values for them instead",
-    ),
-    "value_for_fact": (
-        "Nội dung này tính từ dữ liệu {fact}; giá trị nhập sẽ không được dùng",
-        "This node is scored from the fact {fact}; an entered value would be ignored",
-    ),
-    "points_out_of_range": (
-        "Điểm {value} nằm ngoài khoảng từ 0 đến {max}",
-        "Points {value} are outside 0 to {max}",
-    ),
-    "points_not_a_level": (
-        "Điểm {value} không thuộc các mức cho phép: {levels}",
-        "Points {value} are not one of the allowed levels: {levels}",
-    ),
-    "yes_no_value": (
-        "Giá trị có/không phải là 1 (có) hoặc 0 (không), nhận được {value}",
-        "A yes/no value must be 1 (yes) or 0 (no), got {value}",
-    ),
-    "na_unknown_node": (
-        "Đánh dấu không đánh giá nhưng bộ chỉ số không có nội dung này",
-        "Marked not applicable but the framework has no such node",
-    ),
-    "na_not_allowed": (
-        "Nội dung này không được đánh dấu không đánh giá",
-        "This node may not be marked not applicable",
-    ),
-    "na_not_for_type": (
-        "Loại cơ quan '{agency_type}' không được đánh dấu không đánh giá nội dung này "
-        "(chỉ: {types})",
-        "Agency type '{agency_type}' may not mark this node not applicable (only: {types})",
-    ),
-    "all_not_applicable": (
-        "Mọi nội dung đều không đánh giá; không còn điểm tối đa để tính chỉ số",
-        "Every node is not applicable; no maximum is left to compute the index",
-    ),
-    "unknown_adjustment": (
-        "Bộ chỉ số không có khoản điểm thưởng/điểm trừ này",
-        "The framework has no such bonus or penalty item",
-    ),
-    "negative_count": ("Số lần {count} không được âm", "Count {count} must not be negative"),
-    "leader_unknown_node": (
-        "{leader} được phân công nội dung không có trong bộ chỉ số",
-        "{leader} is assigned a node the framework does not have",
-    ),
-}
-
-
-def _problem(code: str, where: str, **params: Decimal | str | int | tuple[Decimal, ...]) -> Problem:
-    vi, en = _MESSAGES[code]
-
-    def fill(template: str, lang: str) -> str:
-        separator = ", " if lang == "en" else "; "
-        shown: dict[str, object] = {}
-        for name, value in params.items():
-            if isinstance(value, Decimal):
-                shown[name] = format_decimal(value, lang)
-            elif isinstance(value, tuple):
-                shown[name] = separator.join(format_decimal(v, lang) for v in value)
-            else:
-                shown[name] = value
-        return template.format(**shown)
-
-    return Problem(code, where, fill(vi, "vi"), fill(en, "en"), dict(params))
-
-
-def _raise_problems(problems: list[Problem]) -> None:
-    if problems:
-        raise ProblemsError(problems)
-
-
-def _check_tie_break(framework: Framework, index: Mapping[str, Node]) -> list[Problem]:
-    return [
-        _problem("unknown_tie_break", "tie_break", key=key)
-        for key in framework.tie_break
-        if key not in TIE_BREAK_KEYS
-        and not (key.startswith("node:") and key.removeprefix("node:") in index)
-    ]
-
-
-def _check_value(where: str, node: Node | None, value: Decimal) -> Problem | None:
-    """The first thing wrong with one entered value, or None."""
-    if not value.is_finite():
-        return _problem("not_finite", where, value=str(value))
-    if node is None:
-        return _problem("unknown_node", where)
-    if not node.is_leaf:
-        return _problem("value_for_inner_node", where)
-    rule = node.rule or ManualRule()
-    fact = _source(rule)
-    if fact is not None:
-        return _problem("value_for_fact", where, fact=fact)
-    if isinstance(rule, ManualRule):
-        if not ZERO <= value <= node.max_points:
-            return _problem("points_out_of_range", where, value=value, max=node.max_points)
-        if rule.levels and value not in rule.levels:
-            return _problem("points_not_a_level", where, value=value, levels=rule.levels)
-    if isinstance(rule, YesNoRule) and value not in (ZERO, ONE):
-        return _problem("yes_no_value", where, value=value)
-    return None
-
-
-def _check_not_applicable(agency: AgencyInput, node: Node | None, where: str) -> Problem | None:
-    if node is None:
-        return _problem("na_unknown_node", where)
-    allowed = node.not_applicable
-    if not allowed.allowed:
-        return _problem("na_not_allowed", where)
-    if allowed.agency_types and agency.agency_type not in allowed.agency_types:
-        types = ", ".join(allowed.agency_types)
-        return _problem("na_not_for_type", where, agency_type=agency.agency_type, types=types)
-    return None
-
-
-def _removed_max(nodes: Iterable[Node], not_applicable: frozenset[str]) -> Decimal:
-    """Σ max of the outermost N/A nodes: what N/A takes out of the denominator."""
-    return sum(
-        (
-            node.max_points
-            if node.code in not_applicable
-            else _removed_max(node.children, not_applicable)
-            for node in nodes
-        ),
-        ZERO,
-    )
-
-
-def _check_adjustment(known: set[str], code: str, count: Decimal, where: str) -> list[Problem]:
-    problems = [] if code in known else [_problem("unknown_adjustment", where)]
-    if not count.is_finite():
-        problems.append(_problem("not_finite", where, value=str(count)))
-    elif count < 0:
-        problems.append(_problem("negative_count", where, count=count))
-    return problems
-
-
-def _check_agency(
-    framework: Framework, index: Mapping[str, Node], agency: AgencyInput
-) -> list[Problem]:
-    def at(code: str) -> str:
-        return f"{agency.agency} › {code}"
-
-    found: list[Problem | None] = []
-    for code, value in agency.values.items():
-        found.append(_check_value(at(code), index.get(code), value))
-    for name, value in agency.facts.items():
-        if not value.is_finite():
-            found.append(_problem("not_finite", at(name), value=str(value)))
-    valid = set()
-    for code in sorted(agency.not_applicable):
-        problem = _check_not_applicable(agency, index.get(code), at(code))
-        found.append(problem)
-        if problem is None:
-            valid.add(code)
-    # Only N/A marks that are allowed count, so that one wrong mark is not reported twice.
-    if framework.total_points - _removed_max(framework.nodes, frozenset(valid)) <= 0:
-        found.append(_problem("all_not_applicable", agency.agency))
-    known = {a.code for a in framework.adjustments}
-    for code, count in agency.adjustments.items():
-        found += _check_adjustment(known, code, count, at(code))
-    for leader in agency.leaders:
-        for code in leader.assigned:
-            if code not in index:
-                found.append(
-                    _problem("leader_unknown_node", at(code), leader=leader.name or leader.id)
-                )
-    return [problem for problem in found if problem is not None]
