@@ -192,3 +192,9 @@ def test_the_sample_uses_every_rule_type_and_known_facts_only() -> None:
     kinds = {type(n.rule) for n in iter_nodes(fw.nodes) if n.rule is not None}
     assert kinds == {TieredRule, ManualRule, RatioRule, SurveyRule, MetricRule}
     assert {"dossier.on_time_rate", "service_index.766", "survey.sipas"} <= fact_names(fw)
+
+
+def test_a_band_threshold_that_is_not_a_number_is_reported_not_a_crash() -> None:
+    data = sample()
+    data["nodes"][0]["children"][1]["rule"]["bands"][1]["gte"] = "NaN"
+    assert problems(data) == ['1.2 › rule.bands[2].gte: Ngưỡng ≥ phải là một số (đang ghi "NaN")']

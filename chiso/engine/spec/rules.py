@@ -207,6 +207,8 @@ def _band_order(check: Checker, items: list[Any], where: str) -> None:
             value = Decimal(str(b[key]))
         except InvalidOperation:
             continue  # already reported as not a number
+        if not value.is_finite():
+            continue  # NaN/Infinity: already reported, and cannot be ordered
         # gte cut-offs must fall and lte cut-offs rise, so that every band can be reached.
         if previous is not None and (value >= previous if key == "gte" else value <= previous):
             check.report(
