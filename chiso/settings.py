@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "chiso.org",
     "chiso.frameworks",
     "chiso.results",
+    "chiso.facts",
     "chiso.demo",
     "chiso.api",
     "django.contrib.admin",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("results/", include("chiso.results.urls")),
     path("frameworks/", include("chiso.frameworks.urls")),
     path("accounts/", include("chiso.accounts.urls")),
+    path("facts/", include("chiso.facts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
