@@ -9,6 +9,7 @@ cloning it into a new draft version. All writes go through :mod:`chiso.framework
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
@@ -233,7 +234,9 @@ class Node(models.Model):
         out: dict[str, Any] = {
             "code": self.code,
             "title": self.title,
-            "max_points": self.max_points,
+            # The column keeps 4 decimal places; the framework's own figure is what it says
+            # ("3", not "3.0000"), and explanations show it as written.
+            "max_points": Decimal(format(self.max_points.normalize(), "f")),
         }
         if self.rule is not None:
             out["rule"] = self.rule

@@ -93,3 +93,11 @@ def test_an_agency_page_links_its_results_by_year(demo: None) -> None:
     assert client.login(username="lan", password=DEMO_PASSWORD)
     page = client.get("/org/agencies/stp/").content.decode()
     assert "/results/2023/so-ban-nganh/stp/" in page and "90,36" in page and "76,06" in page
+
+
+def test_explanations_show_points_as_the_framework_writes_them(demo: None) -> None:
+    score = AgencyScore.objects.get(result_set__year=2023, agency__code="tuyhoa")
+    field_one = score.node("1")
+    assert field_one is not None
+    # "… / 12 × 100", never "/ 12,0000 × 100" (the database keeps four decimal places).
+    assert "/ 12 × 100" in field_one["explanation"]["vi"]
