@@ -318,9 +318,12 @@ def rank_key(result: AgencyResult, fw: Framework) -> tuple[D | str, ...]:
         "penalty": result.penalty,
         "survey": sum((result.nodes[c].points for c in surveys), D(0)),
     }
+    # Higher is better for every number but the penalty; names sort alphabetically.
     return tuple(
         result.name
         if key == "name"
+        else result.penalty
+        if key == "penalty"
         else -(named[key] if key in named else result.nodes[key[5:]].points)
         for key in fw.tie_break
     )

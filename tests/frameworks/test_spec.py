@@ -86,7 +86,7 @@ def test_every_problem_of_a_broken_file_is_listed_at_once() -> None:
         'tie_break[3]: khóa xếp hạng "speed" không hợp lệ; dùng final, base, bonus, penalty, '
         "survey, name hoặc node:<mã>",
         "classification[2].gte: ngưỡng xếp loại phải giảm dần: 80 không nhỏ hơn 70 của loại trước",
-        "rounding.points: số chữ số thập phân phải là số nguyên từ 0 đến 6 (đang ghi 9)",
+        "rounding.points: số chữ số thập phân phải là số nguyên từ 0 đến 4 (đang ghi 9)",
         "leaders.deputy_assigned_weight: trọng số phải nằm trong khoảng [0; 1] (đang là 1,5)",
         "adjustments.bonus_cap: mức trần không được âm (đang là -1)",
         'adjustments.items[1].kind: loại "gift" không hợp lệ; dùng bonus (điểm thưởng) hoặc '
@@ -198,3 +198,12 @@ def test_a_band_threshold_that_is_not_a_number_is_reported_not_a_crash() -> None
     data = sample()
     data["nodes"][0]["children"][1]["rule"]["bands"][1]["gte"] = "NaN"
     assert problems(data) == ['1.2 › rule.bands[2].gte: Ngưỡng ≥ phải là một số (đang ghi "NaN")']
+
+
+def test_rounding_cannot_ask_for_more_places_than_results_keep() -> None:
+    data = sample()
+    data["rounding"] = {"points": 5, "percent": 3}
+    assert problems(data) == [
+        "rounding.points: số chữ số thập phân phải là số nguyên từ 0 đến 4 (đang ghi 5)",
+        "rounding.percent: số chữ số thập phân phải là số nguyên từ 0 đến 2 (đang ghi 3)",
+    ]

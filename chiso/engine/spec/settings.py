@@ -30,7 +30,10 @@ def parse_rounding(check: Checker, value: Any) -> Rounding:
     check.unknown_keys(raw, ("points", "percent", "mode"), "rounding")
     places = []
     for key in ("points", "percent"):
-        got = check.integer(raw.get(key, 2), f"rounding.{key}", 0, 6, "bad_integer/places")
+        # Stored results keep 4 decimals for points and 2 for percentages (the published form,
+        # 82,22%), so a framework may not ask for more than the results can hold.
+        most = 4 if key == "points" else 2
+        got = check.integer(raw.get(key, 2), f"rounding.{key}", 0, most, "bad_integer/places")
         places.append(2 if got is None else got)
     mode = raw.get("mode", "half_up")
     if mode not in ROUNDING_MODES:
