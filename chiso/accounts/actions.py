@@ -119,3 +119,22 @@ def set_active(user: User, active: bool, *, actor: Any, reason: str = "") -> boo
         data={"old": {"is_active": not active}, "new": {"is_active": active}},
     )
     return True
+
+
+@transaction.atomic
+def set_superuser(user: User, flag: bool, *, actor: Any) -> bool:
+    """Give or take Django's superuser and staff flags (the admin, read-only in chiso).
+    Only from the command line or by the reform office; audited. Returns whether it changed."""
+    _authorize(actor)
+    if user.is_superuser == flag and user.is_staff == flag:
+        return False
+    old = {"is_superuser": user.is_superuser, "is_staff": user.is_staff}
+    user.is_superuser = user.is_staff = flag
+    user.save(update_fields=["is_superuser", "is_staff"])
+    record(
+        "accounts.user.superuser_set",
+        actor=actor,
+        obj=user,
+        data={"old": old, "new": {"is_superuser": flag, "is_staff": flag}},
+    )
+    return True

@@ -18,7 +18,8 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
-from chiso.accounts.models import Membership, Role
+from chiso.accounts import actions as accounts
+from chiso.accounts.models import Role
 from chiso.engine import LeaderInput
 from chiso.frameworks.actions import load_builtin_frameworks, publish_framework
 from chiso.frameworks.models import Framework
@@ -179,24 +180,25 @@ def _leader_inputs(agency: Agency, year: int) -> tuple[LeaderInput, ...]:
 
 def _users(agencies: dict[str, Agency]) -> None:
     for username, full_name, role, agency_code in DEMO_USERS:
-        user = User.objects.filter(username=username).first()
-        if user is None:
-            # Vietnamese names read family name first: keep the whole name in first_name so
-            # that get_full_name() shows "Trương Ngọc Tuấn", not "Tuấn Trương Ngọc".
-            user = User.objects.create_user(username, password=DEMO_PASSWORD, first_name=full_name)
-        agency = agencies[agency_code] if agency_code else None
-        Membership.objects.get_or_create(user=user, role=role, agency=agency)
-    if not User.objects.filter(username="admin").exists():
-        admin = User.objects.create_superuser("admin", password=DEMO_PASSWORD)
-        Membership.objects.get_or_create(
-            user=admin, role=Role.REFORM_OFFICE, agency=agencies["snv"]
+        user = User.objects.filter(username=username).first() or accounts.create_user(
+            username=username, full_name=full_name, password=DEMO_PASSWORD, actor=None
         )
+        agency = agencies[agency_code] if agency_code else None
+        accounts.grant_role(user, role, agency=agency, actor=None)
+    admin = User.objects.filter(username="admin").first()
+    if admin is None:
+        admin = accounts.create_user(
+            username="admin", full_name="Quản trị hệ thống", password=DEMO_PASSWORD, actor=None
+        )
+        accounts.set_superuser(admin, True, actor=None)
+    accounts.grant_role(admin, Role.REFORM_OFFICE, agency=agencies["snv"], actor=None)
 
 
 def _frameworks() -> None:
-    load_builtin_frameworks(actor=None)
-    for framework in Framework.objects.filter(status=Framework.Status.DRAFT):
-        publish_framework(framework, actor=None)
+    # Only the shipped frameworks: drafts someone else is preparing are left alone.
+    for framework in load_builtin_frameworks(actor=None):
+        if framework.status == Framework.Status.DRAFT:
+            publish_framework(framework, actor=None)
 
 
 def _results(agencies: dict[str, Agency], blocks: dict[tuple[str, int], Block]) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +19,7 @@ from chiso.accounts import scope
 from chiso.audit.actions import record
 from chiso.facts.models import Fact
 from chiso.frameworks.facts import FACTS
+from chiso.lib.numbers import fits, parse_decimal
 from chiso.org.columns import Column, Problem, Sheet
 from chiso.org.models import Agency
 from chiso.org.tabular import TableError, read_table
@@ -64,17 +65,6 @@ class _Row:
     as_of: datetime.date | None
 
 
-def _number(text: Any) -> Decimal | None:
-    cleaned = str(text).strip().replace(" ", "").replace("%", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
 def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Problem]]:
     try:
         table = read_table(data, filename)
@@ -90,7 +80,7 @@ def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Probl
         code = row.code("agency", required=True)
         name = row.text("name", 80, required=True)
         year = row.year("year")
-        value = _number(row.raw("value"))
+        value = parse_decimal(row.raw("value"))
         agency = agencies.get(code)
         if code and agency is None:
             row.problem("agency", _("no agency with code '%(code)s'") % {"code": code})
@@ -103,6 +93,10 @@ def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Probl
             row.problem("value", _("'%(value)s' is not a number") % {"value": row.raw("value")})
         elif fact is not None and fact.unit == "%" and not Decimal(0) <= value <= Decimal(100):
             row.problem("value", _("a rate must lie between 0 and 100"))
+        elif not fits(value, digits=14, places=4):
+            # Stored with 4 decimals: refuse rather than round silently (and make re-imports
+            # of the same file look like changes).
+            row.problem("value", _("at most 4 decimals and 10 digits before the decimal point"))
         key = (code, name, year or 0)
         if key in seen:
             row.problem(

@@ -9,19 +9,22 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from chiso.accounts import scope
+from chiso.core.forms import UploadField
 from chiso.facts.importing import COLUMNS, import_facts
 from chiso.facts.models import Fact
 from chiso.frameworks.facts import describe_fact
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (XLSX or CSV)"))
+    file = UploadField(label=gettext_lazy("File (XLSX or CSV)"))
     dry_run = forms.BooleanField(label=gettext_lazy("Only check, save nothing"), required=False)
 
 
 @login_required
+@require_GET
 def fact_list(request: HttpRequest) -> HttpResponse:
     """Province-wide roles see every fact; agency users see their own agency's."""
     scope.require_any_role(request.user)
@@ -38,6 +41,7 @@ def fact_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def fact_import(request: HttpRequest) -> HttpResponse:
     scope.require_reform_office(request.user)
     form = ImportForm(request.POST or None, request.FILES or None)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from chiso.core.forms import UploadField
+
 
 class UploadForm(forms.Form):
-    file = forms.FileField(
+    file = UploadField(
         label=_("Framework file"),
         help_text=_("YAML (.yaml, .yml) or Excel (.xlsx) in the chiso framework format."),
         widget=forms.ClearableFileInput(attrs={"accept": ".yaml,.yml,.xlsx"}),

@@ -16,7 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from chiso.accounts.scope import is_reform_office, require_reform_office, sees_whole_province
 from chiso.engine.problems import ProblemsError
@@ -131,6 +131,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def framework_upload(request: HttpRequest) -> HttpResponse:
     require_reform_office(request.user)
     errors: list[str] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-MAX_UPLOAD = 10 * 1024 * 1024
+from chiso.core.forms import UploadField
 
 VALIDITY = [("today", _("Valid today")), ("all", _("All, including former units"))]
 ROLES = [("", _("Heads and deputies")), ("head", _("Heads")), ("deputy", _("Deputies"))]
@@ -28,7 +28,7 @@ class PeopleFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("File (XLSX or CSV)"))
+    file = UploadField(label=_("File (XLSX or CSV)"))
     kind = forms.ChoiceField(
         label=_("Kind of file"),
         required=False,
@@ -46,12 +46,6 @@ class ImportForm(forms.Form):
         help_text=_("Year of blocks and assignments for rows that do not give one."),
     )
     dry_run = forms.BooleanField(label=_("Check only, save nothing"), required=False)
-
-    def clean_file(self) -> object:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise forms.ValidationError(_("The file is larger than 10 MB."))
-        return upload
 
 
 class BlockForm(forms.Form):

@@ -13,6 +13,8 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -95,9 +97,19 @@ def _xlsx_rows(data: bytes) -> list[tuple[object, ...]]:
             _("The file is not a valid XLSX workbook (%(error)s).") % {"error": e}
         ) from e
     try:
-        return list(book.worksheets[0].iter_rows(values_only=True))
+        return [tuple(_cell_value(c) for c in row) for row in book.worksheets[0].iter_rows()]
     finally:
         book.close()
+
+
+def _cell_value(cell: Any) -> object:
+    """A cell's value as the user sees it: a rate formatted as a percentage (97,35%) is stored
+    by Excel as 0.9735, and must arrive as 97.35."""
+    value = getattr(cell, "value", None)
+    fmt = getattr(cell, "number_format", "") or ""
+    if isinstance(value, int | float) and not isinstance(value, bool) and "%" in fmt:
+        return Decimal(repr(value)) * 100
+    return value
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -110,7 +122,21 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     first_line = text.split("\n", 1)[0]
     # Excel in a Vietnamese locale writes ";" because "," is the decimal separator.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return [[_unguard(cell) for cell in row] for row in rows]
+
+
+# Text starting with these is run as a formula by spreadsheets (CSV/formula injection, OWASP);
+# exports put an apostrophe in front, as Excel itself does, and imports take it away.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _guard(value: Value) -> Value:
+    return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
+def _unguard(text: str) -> str:
+    return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_START) else text
 
 
 def _write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> bytes:
@@ -126,6 +152,8 @@ def _write_xlsx(headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> byte
         for cell in sheet[sheet.max_row]:
             if isinstance(cell.value, datetime.date):
                 cell.number_format = "DD/MM/YYYY"
+            elif isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # text, never a formula Excel would run
     for column in sheet.columns:
         letter = column[0].column_letter
         sheet.column_dimensions[letter].width = min(
@@ -142,6 +170,6 @@ def _write_csv(headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> bytes
     writer.writerow(headers)
     for row in rows:
         writer.writerow(
-            [c.strftime("%d/%m/%Y") if isinstance(c, datetime.date) else c for c in row]
+            [c.strftime("%d/%m/%Y") if isinstance(c, datetime.date) else _guard(c) for c in row]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

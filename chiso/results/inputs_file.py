@@ -14,8 +14,7 @@ Every problem is reported with its row and column; nothing is returned unless al
 
 from __future__ import annotations
 
-import csv
-import io
+import datetime
 import json
 import re
 from collections.abc import Iterator
@@ -25,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from chiso.engine import AgencyInput, Framework, LeaderInput, Node, Problem, ProblemsError
+from chiso.lib.numbers import parse_decimal
+from chiso.org.tabular import Table, TableError, read_table
 
 FACT_NAME = re.compile(r"^[a-z][a-z0-9_]*\.[a-z0-9_.]+$")
 NOT_APPLICABLE = {"n/a", "na", "kđg", "kdg", "không đánh giá"}
@@ -61,32 +62,6 @@ def _all_codes(nodes: tuple[Node, ...]) -> Iterator[str]:
     for node in nodes:
         yield node.code
         yield from _all_codes(node.children)
-
-
-def parse_number(text: str) -> Decimal | None:
-    """``82,5`` or ``82.5`` (a lone comma is the decimal comma) → Decimal; None if not a number."""
-    cleaned = text.strip().replace(" ", "").replace("%", "")
-    if "," in cleaned and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def _rows_from_file(path: Path) -> list[list[str]]:
-    if path.suffix.lower() == ".xlsx":
-        from openpyxl import load_workbook
-
-        sheet = load_workbook(path, read_only=True, data_only=True).worksheets[0]
-        return [
-            ["" if c is None else str(c).strip() for c in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-    text = path.read_bytes().decode("utf-8-sig")
-    dialect = csv.Sniffer().sniff(text.splitlines()[0] if text else ",", delimiters=",;\t")
-    return [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), dialect)]
 
 
 def _where(row: int, column: str) -> str:
@@ -130,7 +105,7 @@ class _Reader:
                 )
             )
             return
-        value = parse_number(text)
+        value = parse_decimal(text)
         if value is None:
             self.problems.append(_bad_number(row, column, text))
         elif code in self.node_codes:
@@ -146,13 +121,9 @@ def _header_index(header: list[str], names: set[str]) -> int | None:
     return next((i for i, h in enumerate(lowered) if h in names), None)
 
 
-def _read_table(rows: list[list[str]], framework: Framework) -> list[AgencyInput]:
+def _read_table(table: Table, framework: Framework) -> list[AgencyInput]:
     reader = _Reader(framework)
-    if not rows:
-        raise ProblemsError(
-            [Problem.make("input.empty", "", vi="tệp không có dữ liệu", en="the file is empty")]
-        )
-    header = rows[0]
+    header = table.headers
     agency_col = _header_index(header, AGENCY_HEADERS)
     if agency_col is None:
         raise ProblemsError(
@@ -170,11 +141,9 @@ def _read_table(rows: list[list[str]], framework: Framework) -> list[AgencyInput
     code_col = _header_index(header, CODE_HEADERS)
     value_col = _header_index(header, VALUE_HEADERS)
     long_layout = code_col is not None and value_col is not None
-    for number, row in enumerate(rows[1:], start=2):
-        cells = row + [""] * (len(header) - len(row))
+    for number, row in table.rows:
+        cells = [c.strftime("%d/%m/%Y") if isinstance(c, datetime.date) else c for c in row]
         agency = cells[agency_col]
-        if not any(cells):
-            continue
         if not agency:
             reader.problems.append(
                 Problem.make(
@@ -275,4 +244,10 @@ def read_inputs(path: Path, framework: Framework) -> list[AgencyInput]:
                 )
             ]
         )
-    return _read_table(_rows_from_file(path), framework)
+    try:
+        table = read_table(path.read_bytes(), path.name)
+    except TableError as error:
+        raise ProblemsError(
+            [Problem.make("input.unreadable", path.name, vi=str(error), en=str(error))]
+        ) from error
+    return _read_table(table, framework)

