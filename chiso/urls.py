@@ -14,6 +14,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("org/", include("chiso.org.urls")),
     path("results/", include("chiso.results.urls")),
+    path("cong-khai/", include("chiso.public.urls")),
+    path("reports/", include("chiso.reports.urls")),
     path("frameworks/", include("chiso.frameworks.urls")),
     path("accounts/", include("chiso.accounts.urls")),
     path("facts/", include("chiso.facts.urls")),

@@ -18,6 +18,7 @@ from chiso.frameworks.models import Framework
 from chiso.org.models import Agency, Block
 from chiso.results.models import AgencyScore, ResultSet
 from chiso.results.serialize import input_to_dict, leaders_to_list, nodes_to_list
+from chiso.results.snapshots import append_snapshot
 
 
 class ResultError(Exception):
@@ -48,17 +49,24 @@ def compute_result_set(
     _authorize(actor)
     if not inputs:
         raise ResultError(_("There are no agencies to score."))
+    _check_framework_fits(block, framework)
     engine_framework = framework.to_engine()
     block_result = score_block(engine_framework, inputs)
     agencies = {a.code: a for a in Agency.objects.filter(code__in=[i.agency for i in inputs])}
     missing = sorted({i.agency for i in inputs} - set(agencies))
     if missing:
         raise ResultError(_("Unknown agency codes: %(codes)s") % {"codes": ", ".join(missing)})
-    existing = ResultSet.objects.filter(block=block, framework=framework).first()
+    members = set(block.agencies.values_list("code", flat=True))
+    outside = sorted(set(agencies) - members)
+    if outside:
+        raise ResultError(
+            _("Not in the block %(block)s: %(codes)s")
+            % {"block": block.name, "codes": ", ".join(outside)}
+        )
+    existing = ResultSet.objects.filter(block=block).first()
     if existing is not None:
         if existing.is_locked:
             raise ResultError(_("These results are finalised and cannot be recomputed."))
-        existing.scores.all().delete()
         existing.delete()
     result_set = ResultSet.objects.create(
         year=block.year,
@@ -103,6 +111,35 @@ def compute_result_set(
     return result_set
 
 
+def _check_framework_fits(block: Block, framework: Framework) -> None:
+    """Results are only computed under a published framework of the block's year that lists the
+    block (a draft could still change, and deleting it would orphan the results)."""
+    stored = Framework.objects.filter(pk=framework.pk).values_list("status", flat=True).first()
+    if stored != Framework.Status.PUBLISHED:
+        raise ResultError(_("Results are computed only under a published framework."))
+    if framework.year != block.year or block.code not in framework.blocks:
+        raise ResultError(
+            _("The framework %(framework)s does not apply to the block %(block)s.")
+            % {"framework": framework, "block": block}
+        )
+
+
+@transaction.atomic
+def reopen_result_set(result_set: ResultSet, *, actor: Any, reason: str) -> ResultSet:
+    """Unlock finalised (not published) results so that they can be recomputed; the reason is
+    required and audited. Published results never reopen: their snapshot is public."""
+    _authorize(actor)
+    if not reason.strip():
+        raise ResultError(_("Give the reason for reopening the results."))
+    if result_set.status != ResultSet.Status.FINALISED:
+        raise ResultError(_("Only finalised, unpublished results can be reopened."))
+    result_set.status = ResultSet.Status.DRAFT
+    result_set.finalised_at = None
+    result_set.save(update_fields=["status", "finalised_at"])
+    record("results.reopened", actor=actor, obj=result_set, reason=reason.strip())
+    return result_set
+
+
 @transaction.atomic
 def finalise_result_set(
     result_set: ResultSet, *, actor: Any, when: datetime.datetime | None = None
@@ -122,12 +159,20 @@ def finalise_result_set(
 def publish_result_set(
     result_set: ResultSet, *, actor: Any, when: datetime.datetime | None = None
 ) -> ResultSet:
-    """Make finalised results public (visible to every user and, later, the public page)."""
+    """Make finalised results public (every user and the public page ``/cong-khai/``) and
+    append their hash-chained snapshot (:mod:`chiso.results.snapshots`)."""
     _authorize(actor)
     if result_set.status != ResultSet.Status.FINALISED:
         raise ResultError(_("Only finalised results can be published."))
     result_set.status = ResultSet.Status.PUBLISHED
     result_set.published_at = when or timezone.now()
     result_set.save(update_fields=["status", "published_at"])
-    record("results.published", actor=actor, obj=result_set)
+    # Same transaction: a publication without its snapshot never becomes visible.
+    snapshot = append_snapshot(result_set)
+    record(
+        "results.published",
+        actor=actor,
+        obj=result_set,
+        data={"snapshot": snapshot.sequence, "hash": snapshot.hash},
+    )
     return result_set

@@ -60,11 +60,32 @@ class ResultSet(models.Model):
         verbose_name_plural = _("result sets")
         ordering = ["-year", "block__order", "block__name"]
         constraints = [
-            models.UniqueConstraint(fields=["block", "framework"], name="resultset_block_framework")
+            # A block belongs to one year, so this is "one set of results per block and year":
+            # pages, the API, reports and the year's mean never have to choose between two.
+            models.UniqueConstraint(fields=["block"], name="resultset_one_per_block")
         ]
 
     def __str__(self) -> str:
         return f"{self.block.name} {self.year}"
+
+    # Guards: the actions check state first with friendly messages; these catch any other path.
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            stored = ResultSet.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            moves = {
+                (self.Status.DRAFT, self.Status.DRAFT),
+                (self.Status.DRAFT, self.Status.FINALISED),
+                (self.Status.FINALISED, self.Status.PUBLISHED),
+                (self.Status.FINALISED, self.Status.DRAFT),  # reopened, with a reason
+            }
+            if stored is not None and (stored, self.status) not in moves:
+                raise TypeError("Finalised or published results cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        if self.is_locked:
+            raise TypeError("Finalised or published results cannot be deleted.")
+        return super().delete(*args, **kwargs)
 
     @property
     def is_locked(self) -> bool:
@@ -124,3 +145,47 @@ class AgencyScore(models.Model):
             for n in self.nodes
             if n["depth"] == 0
         ]
+
+
+class PublishedSnapshot(models.Model):
+    """The frozen numbers of one published result set, chained by hash to the one before.
+
+    Written once by :func:`chiso.results.snapshots.append_snapshot` inside the publication's
+    transaction and never changed (``save`` of an existing row and ``delete`` raise).
+    ``hash`` covers the previous snapshot's hash, so rewriting any snapshot, or the results it
+    describes, shows in ``chiso results verify`` (see docs/data-model.md).
+    """
+
+    GENESIS = "0" * 64
+
+    result_set = models.OneToOneField(
+        ResultSet, verbose_name=_("result set"), on_delete=models.PROTECT, related_name="snapshot"
+    )
+    # Gap-free across the whole installation: a missing number means a deleted snapshot.
+    sequence = models.PositiveIntegerField(_("sequence number"), unique=True)
+    published_at = models.DateTimeField(_("published at"))
+    payload = models.TextField(_("published numbers (canonical JSON)"))
+    payload_sha256 = models.CharField(_("SHA-256 of the payload"), max_length=64)
+    previous_hash = models.CharField(_("previous snapshot's hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = _("publication snapshot")
+        verbose_name_plural = _("publication snapshots")
+        ordering = ["sequence"]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.hash[:16]}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Publication snapshots cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Publication snapshots cannot be deleted.")
+
+    @property
+    def code(self) -> str:
+        """The verification code printed on public pages: sequence and hash prefix."""
+        return f"{self.sequence}-{self.hash[:16]}"

@@ -4,6 +4,7 @@ and one agency's scorecard with every number explained."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
@@ -20,7 +21,10 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "results/index.html",
-        {"summaries": year_summaries(sets), "sets": sets.order_by("-year", "block__order")},
+        {
+            "summaries": year_summaries(sets),
+            "sets": sets.annotate(agency_count=Count("scores")).order_by("-year", "block__order"),
+        },
     )
 
 

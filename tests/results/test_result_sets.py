@@ -27,6 +27,7 @@ def setup(world: Any) -> tuple[Any, Any]:
     framework = import_framework(load_yaml(FRAMEWORK.read_text()), actor=world.tuan)
     publish_framework(framework, actor=world.tuan)
     block = Block.objects.create(code="so-ban-nganh", year=2023, name="Khối sở, ban, ngành")
+    block.agencies.add(world.stp, world.sxd)
     return framework, block
 
 
@@ -83,3 +84,28 @@ def test_unknown_agencies_write_nothing(world: Any, setup: Any) -> None:
             block, framework, [AgencyInput("xyz")], actor=world.tuan, source="import"
         )
     assert not block.result_sets.exists()
+
+
+def test_results_need_a_published_framework_of_the_block_and_its_members(
+    world: Any, setup: Any
+) -> None:
+    framework, block = setup
+    other_year = Block.objects.create(code="so-ban-nganh", year=2024, name="Khối sở 2024")
+    with pytest.raises(ResultError, match="không áp dụng cho khối"):
+        compute_result_set(other_year, framework, inputs(), actor=world.tuan, source="import")
+    block.agencies.remove(world.sxd)
+    with pytest.raises(ResultError, match="Không thuộc khối Khối sở, ban, ngành: sxd"):
+        compute_result_set(block, framework, inputs(), actor=world.tuan, source="import")
+
+
+def test_a_block_has_one_set_of_results_and_locked_sets_cannot_be_deleted(
+    world: Any, setup: Any
+) -> None:
+    framework, block = setup
+    first = compute_result_set(block, framework, inputs(), actor=world.tuan, source="import")
+    second = compute_result_set(block, framework, inputs(), actor=world.tuan, source="import")
+    assert block.result_sets.get() == second and first.pk != second.pk
+    finalise_result_set(second, actor=world.tuan)
+    with pytest.raises(TypeError):
+        second.delete()
+    assert second.scores.count() == 2

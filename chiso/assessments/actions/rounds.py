@@ -1,0 +1,300 @@
+"""The reform office's actions on a whole round: open, extend, assign, close stages, finalise."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import Role
+from chiso.assessments.actions.common import (
+    AssessmentError,
+    StateError,
+    own_agencies,
+    require_reform_office,
+    require_stage,
+)
+from chiso.assessments.inputs import round_inputs
+from chiso.assessments.models import (
+    AppraiserAssignment,
+    Assessment,
+    Deadline,
+    DeadlineExtension,
+    ItemEntry,
+    Round,
+    Stage,
+)
+from chiso.audit.actions import record
+from chiso.engine.model import iter_nodes, rule_fact
+from chiso.frameworks.models import Framework
+from chiso.org.models import Agency, Block
+from chiso.results.actions import compute_result_set, finalise_result_set, reopen_result_set
+from chiso.results.models import ResultSet
+
+
+def _actor_or_none(actor: Any) -> Any:
+    return actor if getattr(actor, "is_authenticated", False) else None
+
+
+@transaction.atomic
+def open_round(
+    block: Block,
+    framework: Framework,
+    deadlines: Mapping[str, datetime.date],
+    *,
+    actor: Any,
+) -> Round:
+    """Open the round of ``block`` under ``framework``: one assessment per agency of the block,
+    with an empty entry for every leaf scored from an entered value.
+
+    ``deadlines`` maps every :class:`Deadline` value to a date.
+    """
+    require_reform_office(actor)
+    if framework.status != Framework.Status.PUBLISHED:
+        raise StateError(_("Only a published framework can be used for an evaluation round."))
+    if block.code not in framework.block_codes:
+        raise StateError(
+            _("Framework %(framework)s does not apply to block %(block)s.")
+            % {"framework": framework.key, "block": block.code}
+        )
+    if framework.year != block.year:
+        raise StateError(_("The framework and the block belong to different years."))
+    missing = [d.label for d in Deadline if d.value not in deadlines]
+    if missing:
+        raise AssessmentError(
+            _("Missing deadlines: %(stages)s.") % {"stages": ", ".join(str(m) for m in missing)}
+        )
+    if Round.objects.filter(block=block, framework=framework).exists():
+        raise StateError(_("This block already has a round with this framework."))
+    agencies = list(block.agencies.order_by("name"))
+    if not agencies:
+        raise AssessmentError(_("The block has no agencies to evaluate."))
+    rnd = Round.objects.create(
+        year=block.year,
+        block=block,
+        framework=framework,
+        opened_by=_actor_or_none(actor),
+        opened_at=timezone.now(),
+        **{f"{d.value}_due": deadlines[d.value] for d in Deadline},
+    )
+    engine = framework.to_engine()
+    # Leaves scored from facts get no entry: agencies never enter them (docs/data-model.md).
+    leaves = [
+        (field.code, node.code)
+        for field in engine.nodes
+        for node in iter_nodes((field,))
+        if node.is_leaf and (node.rule is None or rule_fact(node.rule) is None)
+    ]
+    for agency in agencies:
+        assessment = Assessment.objects.create(round=rnd, agency=agency)
+        ItemEntry.objects.bulk_create(
+            ItemEntry(assessment=assessment, code=code, field_code=field_code, order=i)
+            for i, (field_code, code) in enumerate(leaves)
+        )
+    record(
+        "assessments.round.opened",
+        actor=actor,
+        obj=rnd,
+        data={
+            "framework": framework.key,
+            "block": block.code,
+            "agencies": [a.code for a in agencies],
+            "items": len(leaves),
+            "deadlines": {d.value: deadlines[d.value] for d in Deadline},
+        },
+    )
+    return rnd
+
+
+@transaction.atomic
+def grant_extension(
+    rnd: Round,
+    agency: Agency,
+    stage: str,
+    new_date: datetime.date,
+    *,
+    reason: str,
+    actor: Any,
+) -> DeadlineExtension:
+    """Give one agency a later deadline for one stage; a submission already recorded as late
+    is judged again against the new date."""
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2, Stage.COUNCIL)
+    if stage not in Deadline.values:
+        raise AssessmentError(_("Unknown stage: %(stage)s") % {"stage": stage})
+    if not reason.strip():
+        raise AssessmentError(_("Give the reason for the extension."))
+    assessment = Assessment.objects.select_for_update().get(round=rnd, agency=agency)
+    old_date = rnd.deadline(stage, agency.pk)
+    extension, _created = DeadlineExtension.objects.update_or_create(
+        round=rnd,
+        agency=agency,
+        stage=stage,
+        defaults={
+            "new_date": new_date,
+            "reason": reason.strip(),
+            "granted_by": _actor_or_none(actor),
+            "granted_at": timezone.now(),
+        },
+    )
+    data: dict[str, Any] = {"stage": stage, "deadline": [old_date, new_date]}
+    if stage == Deadline.SELF_ASSESSMENT and assessment.submitted_at is not None:
+        late = timezone.localdate(assessment.submitted_at) > new_date
+        if late != assessment.late:
+            data["late"] = [assessment.late, late]
+            assessment.late = late
+            assessment.version += 1
+            assessment.save(update_fields=["late", "version"])
+    record(
+        "assessments.deadline.extended",
+        actor=actor,
+        obj=extension,
+        agency_id=agency.pk,
+        reason=reason.strip(),
+        data=data,
+    )
+    return extension
+
+
+@transaction.atomic
+def assign_appraiser(
+    rnd: Round, agency: Agency, field_code: str, user: Any, *, actor: Any
+) -> AppraiserAssignment:
+    """Make ``user`` (an appraiser) the appraiser of one field of one agency in the round.
+
+    Refused when the agency is the appraiser's own: their home unit or an agency they act for.
+    """
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2)
+    if not Assessment.objects.filter(round=rnd, agency=agency).exists():
+        raise AssessmentError(_("This agency is not evaluated in this round."))
+    fields = {n.code for n in rnd.framework.to_engine().nodes}
+    if field_code not in fields:
+        raise AssessmentError(_("%(code)s is not a field of the framework.") % {"code": field_code})
+    if not user.memberships.filter(role=Role.APPRAISER).exists():
+        raise AssessmentError(
+            _("%(name)s is not an appraiser.") % {"name": user.get_full_name() or user}
+        )
+    if agency.pk in own_agencies(user):
+        raise AssessmentError(
+            _("%(name)s may not appraise their own agency (%(agency)s).")
+            % {"name": user.get_full_name() or user, "agency": agency.name}
+        )
+    existing = AppraiserAssignment.objects.filter(
+        round=rnd, agency=agency, field_code=field_code
+    ).first()
+    old = existing.user.get_username() if existing else None
+    assignment, _created = AppraiserAssignment.objects.update_or_create(
+        round=rnd, agency=agency, field_code=field_code, defaults={"user": user}
+    )
+    record(
+        "assessments.appraiser.assigned",
+        actor=actor,
+        obj=assignment,
+        agency_id=agency.pk,
+        data={"field": field_code, "appraiser": [old, user.get_username()]},
+    )
+    return assignment
+
+
+def _lock(rnd: Round) -> None:
+    """Lock the round's row for this transaction and read its current stage: two people
+    closing the same stage at once must not both pass the stage guard."""
+    Round.objects.select_for_update().filter(pk=rnd.pk).values_list("pk").first()
+    rnd.refresh_from_db(fields=["stage"])
+
+
+def _move(rnd: Round, to: str, *, actor: Any, action: str, reason: str = "") -> dict[str, Any]:
+    """Move the round and every assessment of it to ``to``; one audit row with who moved."""
+    before = {a.agency.code: a.status for a in rnd.assessments.select_related("agency")}
+    old = rnd.stage
+    rnd.stage = to
+    rnd.save(update_fields=["stage"])
+    rnd.assessments.update(status=to)
+    for assessment in rnd.assessments.all():
+        assessment.version += 1
+        assessment.save(update_fields=["version"])
+    data = {"stage": [old, to], "assessments": before}
+    record(action, actor=actor, obj=rnd, reason=reason, data=data)
+    return data
+
+
+@transaction.atomic
+def close_appraisal_1(rnd: Round, *, actor: Any) -> Round:
+    """End self-assessment and appraisal round 1: every agency may now explain the items marked.
+
+    An assessment never submitted or approved moves on too, with what it saved: the deadline has
+    passed, and the audit row lists each assessment's stage before the move.
+    """
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.DRAFT)
+    _move(rnd, Stage.EXPLANATION, actor=actor, action="assessments.round.appraisal_1_closed")
+    return rnd
+
+
+@transaction.atomic
+def close_explanation(rnd: Round, *, actor: Any) -> Round:
+    """End the explanation stage: appraisers set the round 2 points."""
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.EXPLANATION)
+    _move(rnd, Stage.APPRAISAL_2, actor=actor, action="assessments.round.explanation_closed")
+    return rnd
+
+
+@transaction.atomic
+def close_appraisal_2(rnd: Round, *, actor: Any) -> Round:
+    """End appraisal round 2: the council decides where agencies and appraisers disagree."""
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.APPRAISAL_2)
+    _move(rnd, Stage.COUNCIL, actor=actor, action="assessments.round.appraisal_2_closed")
+    return rnd
+
+
+@transaction.atomic
+def finalise_round(rnd: Round, *, actor: Any) -> ResultSet:
+    """Score every agency on its effective values and lock the round and its results.
+
+    Raises :class:`chiso.engine.ProblemsError` when the inputs are invalid (nothing written).
+    """
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.COUNCIL)
+    result_set = compute_result_set(
+        rnd.block, rnd.framework, round_inputs(rnd), actor=actor, source="round"
+    )
+    finalise_result_set(result_set, actor=actor)
+    _move(rnd, Stage.FINALISED, actor=actor, action="assessments.round.finalised")
+    return result_set
+
+
+@transaction.atomic
+def reopen_round(rnd: Round, *, reason: str, actor: Any) -> Round:
+    """Send a finalised round back to the council, with a reason; its results become a draft
+    again, to be replaced when the round is finalised anew. Published results never reopen."""
+    require_reform_office(actor)
+    _lock(rnd)
+    if not reason.strip():
+        raise AssessmentError(_("Give the reason for reopening the round."))
+    require_stage(rnd, Stage.FINALISED)
+    result_set = ResultSet.objects.filter(block=rnd.block).first()
+    if result_set is not None and result_set.status == ResultSet.Status.PUBLISHED:
+        raise StateError(_("The results of this round are published and can no longer reopen."))
+    if result_set is not None:
+        reopen_result_set(result_set, actor=actor, reason=reason)
+    _move(
+        rnd,
+        Stage.COUNCIL,
+        actor=actor,
+        action="assessments.round.reopened",
+        reason=reason.strip(),
+    )
+    return rnd

@@ -1,0 +1,63 @@
+"""Downloads of the official outputs, with the results pages' visibility rules.
+
+Everyone with a role sees published result sets; province-wide roles also see unpublished ones
+(:func:`chiso.results.queries.visible_result_sets`). What a user cannot see is a 404, as on the
+results pages; a user without any role gets 403, an anonymous one the login page.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.views.decorators.http import require_GET
+
+from chiso.accounts import scope
+from chiso.reports.filenames import attachment
+from chiso.reports.pdf import province_pdf_for, scorecard_pdf
+from chiso.reports.xlsx import result_table_xlsx
+from chiso.results.models import AgencyScore
+from chiso.results.queries import visible_result_sets
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(content: bytes, content_type: str, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = attachment(name)
+    return response
+
+
+@require_GET
+@login_required
+def block_xlsx(request: HttpRequest, year: int, block: str) -> HttpResponse:
+    scope.require_any_role(request.user)
+    result_set = visible_result_sets(request.user).filter(year=year, block__code=block).first()
+    if result_set is None:
+        raise Http404
+    name = f"Kết quả chỉ số CCHC {year} - {result_set.block.name}.xlsx"
+    return download(result_table_xlsx(result_set), XLSX, name)
+
+
+@require_GET
+@login_required
+def scorecard(request: HttpRequest, year: int, block: str, agency: str) -> HttpResponse:
+    scope.require_any_role(request.user)
+    sets = visible_result_sets(request.user)
+    score = get_object_or_404(
+        AgencyScore.objects.select_related("agency", "result_set__framework", "result_set__block"),
+        result_set__in=sets.filter(year=year, block__code=block),
+        agency__code=agency,
+    )
+    name = f"Chỉ số CCHC {year} - {score.agency.name}.pdf"
+    return download(scorecard_pdf(score, sets), "application/pdf", name)
+
+
+@require_GET
+@login_required
+def province(request: HttpRequest, year: int) -> HttpResponse:
+    scope.require_any_role(request.user)
+    content = province_pdf_for(year, visible_result_sets(request.user))
+    if content is None:
+        raise Http404
+    return download(content, "application/pdf", f"Báo cáo chỉ số CCHC năm {year}.pdf")
