@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -216,13 +217,19 @@ def _move(rnd: Round, to: str, *, actor: Any, action: str, reason: str = "") -> 
     old = rnd.stage
     rnd.stage = to
     rnd.save(update_fields=["stage"])
-    rnd.assessments.update(status=to)
-    for assessment in rnd.assessments.all():
-        assessment.version += 1
-        assessment.save(update_fields=["version"])
+    # One statement, and the version bump makes any form opened before the move stale.
+    rnd.assessments.update(status=to, version=F("version") + 1)
     data = {"stage": [old, to], "assessments": before}
     record(action, actor=actor, obj=rnd, reason=reason, data=data)
     return data
+
+
+def _close_stage(rnd: Round, current: str, to: str, action: str, *, actor: Any) -> Round:
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, current)
+    _move(rnd, to, actor=actor, action=action)
+    return rnd
 
 
 @transaction.atomic
@@ -232,31 +239,29 @@ def close_appraisal_1(rnd: Round, *, actor: Any) -> Round:
     An assessment never submitted or approved moves on too, with what it saved: the deadline has
     passed, and the audit row lists each assessment's stage before the move.
     """
-    require_reform_office(actor)
-    _lock(rnd)
-    require_stage(rnd, Stage.DRAFT)
-    _move(rnd, Stage.EXPLANATION, actor=actor, action="assessments.round.appraisal_1_closed")
-    return rnd
+    return _close_stage(
+        rnd, Stage.DRAFT, Stage.EXPLANATION, "assessments.round.appraisal_1_closed", actor=actor
+    )
 
 
 @transaction.atomic
 def close_explanation(rnd: Round, *, actor: Any) -> Round:
     """End the explanation stage: appraisers set the round 2 points."""
-    require_reform_office(actor)
-    _lock(rnd)
-    require_stage(rnd, Stage.EXPLANATION)
-    _move(rnd, Stage.APPRAISAL_2, actor=actor, action="assessments.round.explanation_closed")
-    return rnd
+    return _close_stage(
+        rnd,
+        Stage.EXPLANATION,
+        Stage.APPRAISAL_2,
+        "assessments.round.explanation_closed",
+        actor=actor,
+    )
 
 
 @transaction.atomic
 def close_appraisal_2(rnd: Round, *, actor: Any) -> Round:
     """End appraisal round 2: the council decides where agencies and appraisers disagree."""
-    require_reform_office(actor)
-    _lock(rnd)
-    require_stage(rnd, Stage.APPRAISAL_2)
-    _move(rnd, Stage.COUNCIL, actor=actor, action="assessments.round.appraisal_2_closed")
-    return rnd
+    return _close_stage(
+        rnd, Stage.APPRAISAL_2, Stage.COUNCIL, "assessments.round.appraisal_2_closed", actor=actor
+    )
 
 
 @transaction.atomic
