@@ -19,6 +19,12 @@ urlpatterns = [
     path("frameworks/", include("chiso.frameworks.urls")),
     path("accounts/", include("chiso.accounts.urls")),
     path("facts/", include("chiso.facts.urls")),
+    path("rounds/", include("chiso.assessments.urls")),
+    path("notifications/", include("chiso.notifications.urls")),
+    path("dossiers/", include("chiso.dossiers.urls")),
+    path("surveys/", include("chiso.surveys.urls")),
+    path("khao-sat/", include("chiso.surveys.public_urls")),
+    path("plans/", include("chiso.plans.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
