@@ -80,6 +80,15 @@ class Round(models.Model):
     explanation_due = models.DateField(_("explanation deadline"))
     appraisal_2_due = models.DateField(_("appraisal round 2 deadline"))
     council_due = models.DateField(_("council deadline"))
+    late_penalty_code = models.CharField(
+        _("penalty item for late submission"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Code of the framework's penalty item counted once for an agency whose "
+            "self-assessment was submitted late; empty: lateness is recorded only."
+        ),
+    )
     opened_by = user_fk(_("opened by"), "+")
     opened_at = models.DateTimeField(_("opened at"))
 
@@ -294,3 +303,58 @@ class AdjustmentEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.assessment.agency.code} › {self.code} × {self.count}"
+
+
+class Evidence(models.Model):
+    """One evidence file (minh chứng) of an item or of a bonus/penalty entry.
+
+    The file lies under a key the server made up (``storage_key``), never under the uploaded
+    name; its type was sniffed from its bytes (``content_type``), not taken from the name; it is
+    only ever sent as an attachment. Removing a file keeps the row (``removed_at``) so the audit
+    trail can still name it.
+    """
+
+    assessment = models.ForeignKey(
+        Assessment, verbose_name=_("assessment"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    entry = models.ForeignKey(
+        ItemEntry,
+        verbose_name=_("assessment item"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    adjustment = models.ForeignKey(
+        AdjustmentEntry,
+        verbose_name=_("bonus/penalty entry"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    stage = models.CharField(_("added at stage"), max_length=12, choices=Stage.choices)
+    original_name = models.CharField(_("file name"), max_length=255)
+    storage_key = models.CharField(_("storage key"), max_length=100, unique=True)
+    content_type = models.CharField(_("file type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size in bytes"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+    uploaded_by = user_fk(_("uploaded by"), "+")
+    uploaded_at = models.DateTimeField(_("uploaded at"))
+    removed_by = user_fk(_("removed by"), "+")
+    removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["assessment", "uploaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~(models.Q(entry__isnull=False) & models.Q(adjustment__isnull=False)),
+                name="evidence_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
