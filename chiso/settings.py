@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "chiso.core.context_processors.navigation",
+                "chiso.notifications.context_processors.unread_count",
             ],
         },
     },
@@ -167,6 +168,8 @@ WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
+# Largest evidence file (minh chứng) an agency may upload, in bytes.
+CHISO_EVIDENCE_MAX_BYTES = envint("CHISO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -194,6 +197,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "WARNING"}} if not DEBUG else {},
 }
+
+# The demo's year of one-stop-shop dossiers (24 000, about 20 s to build); tests of other parts
+# switch it off and build the dossiers themselves when they need them.
+CHISO_DEMO_DOSSIERS = envbool("CHISO_DEMO_DOSSIERS", "1")
 
 # Province this installation serves (shown in headers and reports).
 PROVINCE_NAME = os.environ.get("CHISO_PROVINCE_NAME", "Tỉnh Phú Yên")

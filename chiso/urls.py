@@ -20,6 +20,7 @@ urlpatterns = [
     path("accounts/", include("chiso.accounts.urls")),
     path("facts/", include("chiso.facts.urls")),
     path("rounds/", include("chiso.assessments.urls")),
+    path("audit/", include("chiso.audit.urls")),
     path("notifications/", include("chiso.notifications.urls")),
     path("dossiers/", include("chiso.dossiers.urls")),
     path("surveys/", include("chiso.surveys.urls")),

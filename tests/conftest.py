@@ -43,6 +43,12 @@ def _fast_passwords(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _demo_without_dossiers(settings: Any) -> None:
+    """The demo's 24 000 dossiers take 20 s; tests/dossiers builds them where it needs them."""
+    settings.CHISO_DEMO_DOSSIERS = False
+
+
 @dataclass
 class World:
     """The agencies and users every permission test starts from."""

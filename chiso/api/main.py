@@ -7,12 +7,17 @@ files django-ninja ships (``ninja`` is in INSTALLED_APPS), so the docs work offl
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from chiso.api import errors, frameworks, org, results
+from chiso.api import assessments, errors, facts, frameworks, org, results
 from chiso.api.auth import AUTH
+from chiso.dossiers import api as dossiers_api
+from chiso.surveys import api as surveys_api
 
-DESCRIPTION = """Read-only access to the registry, the indicator frameworks and the results of
-chiso, with the same scope as the web pages. Authenticate with the session of a logged-in user
-or with `Authorization: Bearer <token>` (tokens: `chiso api_token create`). Numbers are decimal
+DESCRIPTION = """The registry, the indicator frameworks, the facts and the results of chiso to
+read, and the evaluation round to read and write (self-assessment, submission, approval,
+appraisal, explanation, council): no longer read-only, with the same scope and rules as the web
+pages; writes call the same actions and leave the same audit rows. Authenticate with the
+session of a logged-in user (unsafe methods then need the `X-CSRFToken` header) or with
+`Authorization: Bearer <token>` (tokens: `chiso api_token create`). Numbers are decimal
 strings such as `"82.22"`. Error messages (`{"detail": "…"}`) are in Vietnamese, or in English
 with `Accept-Language: en`. See docs/api.md."""
 
@@ -37,3 +42,7 @@ errors.install(api)
 api.add_router("", org.router)
 api.add_router("", frameworks.router)
 api.add_router("", results.router)
+api.add_router("", facts.router)
+api.add_router("", assessments.router)
+api.add_router("", dossiers_api.router)
+api.add_router("", surveys_api.router)

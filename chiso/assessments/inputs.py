@@ -1,13 +1,26 @@
-"""The engine's inputs for a round: effective values, N/A marks, facts, adjustments, leaders."""
+"""The engine's inputs for a round: effective values, N/A marks, facts, adjustments, leaders.
+
+Also the automatic late penalty: when the round names a penalty item (``Round.late_penalty_code``,
+set with :func:`set_late_penalty`), every assessment submitted late counts that item once.
+"""
 
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
 
+from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from chiso.assessments.models import Assessment, Round
+from chiso.accounts import scope
+from chiso.assessments.models import Assessment, Deadline, Round, Stage
+from chiso.audit.actions import record
 from chiso.engine import AgencyInput, LeaderInput
+from chiso.engine.model import Framework as EngineFramework
 from chiso.facts.importing import facts_for
 from chiso.org.models import Agency, Position
 
@@ -39,7 +52,77 @@ def leaders_of(agency: Agency, year: int) -> tuple[LeaderInput, ...]:
     return tuple(out)
 
 
-def assessment_input(assessment: Assessment) -> AgencyInput:
+@dataclass(frozen=True)
+class LatePenalty:
+    """The round's late-submission penalty item as it applies to one late assessment."""
+
+    code: str
+    title: str
+    points_each: Decimal
+    submitted: datetime.date
+    deadline: datetime.date
+
+    @property
+    def explanation(self) -> str:
+        """Why the item counts, in the active language, naming the item and both dates."""
+        return _(
+            "Penalty %(code)s «%(title)s» counted once: the self-assessment was submitted on "
+            "%(submitted)s, after the deadline of %(deadline)s."
+        ) % {
+            "code": self.code,
+            "title": self.title,
+            "submitted": f"{self.submitted:%d/%m/%Y}",
+            "deadline": f"{self.deadline:%d/%m/%Y}",
+        }
+
+
+def _penalty_item(framework: EngineFramework, code: str) -> Any:
+    return next((a for a in framework.adjustments if a.code == code and a.kind == "penalty"), None)
+
+
+def late_penalty(
+    assessment: Assessment, framework: EngineFramework | None = None
+) -> LatePenalty | None:
+    """The late penalty of ``assessment``: None unless the round names a penalty item and the
+    assessment was submitted late (``Assessment.late``, judged at submission and again when an
+    extension is granted)."""
+    rnd = assessment.round
+    if not rnd.late_penalty_code or not assessment.late or assessment.submitted_at is None:
+        return None
+    item = _penalty_item(framework or rnd.framework.to_engine(), rnd.late_penalty_code)
+    if item is None:  # set_late_penalty refuses such a code; a published framework never changes
+        return None
+    return LatePenalty(
+        code=item.code,
+        title=item.title,
+        points_each=item.points_each,
+        submitted=timezone.localdate(assessment.submitted_at),
+        deadline=rnd.deadline(Deadline.SELF_ASSESSMENT, assessment.agency_id),
+    )
+
+
+def adjustments_of(
+    assessment: Assessment, framework: EngineFramework | None = None
+) -> dict[str, Decimal]:
+    """The bonus and penalty counts the engine scores: those the reform office entered, plus
+    the automatic late penalty.
+
+    The automatic count (1) replaces a missing or zero entry, but a non-zero count entered by
+    the reform office wins: an entry row starts at zero and a zero cannot be told from "not
+    looked at yet", whereas a non-zero count is a decision (e.g. two counts of a "per 5 days
+    late" item for ten days). Lateness itself is waived by granting an extension, which judges
+    the submission again and is audited; not by typing a zero.
+    """
+    counts = {a.code: a.count for a in assessment.adjustments.all()}
+    penalty = late_penalty(assessment, framework)
+    if penalty is not None and not counts.get(penalty.code):
+        counts[penalty.code] = Decimal(1)
+    return counts
+
+
+def assessment_input(
+    assessment: Assessment, framework: EngineFramework | None = None
+) -> AgencyInput:
     """One agency's input: each item's effective value (council → round 2 → round 1 → self)."""
     agency = assessment.agency
     entries = list(assessment.entries.all())
@@ -50,12 +133,52 @@ def assessment_input(assessment: Assessment) -> AgencyInput:
         values={e.code: v for e in entries if (v := e.effective_value) is not None},
         not_applicable=frozenset(e.code for e in entries if e.self_not_applicable),
         facts=facts_for(agency, assessment.round.year),
-        adjustments={a.code: a.count for a in assessment.adjustments.all()},
+        adjustments=adjustments_of(assessment, framework),
         leaders=leaders_of(agency, assessment.round.year),
     )
 
 
 def round_inputs(rnd: Round) -> list[AgencyInput]:
     """Every agency's input, in the order of the block's agencies by name."""
+    framework = rnd.framework.to_engine()
     assessments = rnd.assessments.select_related("agency__type", "round").order_by("agency__name")
-    return [assessment_input(a) for a in assessments]
+    return [assessment_input(a, framework) for a in assessments]
+
+
+def late_penalties(rnd: Round) -> list[tuple[Assessment, LatePenalty]]:
+    """The assessments the automatic late penalty applies to, with why: for pages and reports."""
+    framework = rnd.framework.to_engine()
+    out = []
+    for assessment in rnd.assessments.select_related("agency", "round").order_by("agency__name"):
+        penalty = late_penalty(assessment, framework)
+        if penalty is not None:
+            out.append((assessment, penalty))
+    return out
+
+
+@transaction.atomic
+def set_late_penalty(rnd: Round, code: str, *, actor: Any) -> Round:
+    """Name the framework's penalty item counted once for each late self-assessment (the
+    reform office; ``""`` turns it off). Allowed until the round is finalised, since the count
+    is applied when the round is scored."""
+    # Imported here: chiso.assessments.actions imports this module (finalise_round).
+    from chiso.assessments.actions.common import AssessmentError, require_stage
+
+    if actor is not None:
+        scope.require_reform_office(actor)
+    rnd = Round.objects.select_for_update().get(pk=rnd.pk)
+    require_stage(rnd, Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2, Stage.COUNCIL)
+    code = code.strip()
+    if code and _penalty_item(rnd.framework.to_engine(), code) is None:
+        raise AssessmentError(_("The framework has no penalty item %(code)s.") % {"code": code})
+    old = rnd.late_penalty_code
+    if old != code:
+        rnd.late_penalty_code = code
+        rnd.save(update_fields=["late_penalty_code"])
+        record(
+            "assessments.round.late_penalty_set",
+            actor=actor,
+            obj=rnd,
+            data={"late_penalty_code": [old, code]},
+        )
+    return rnd

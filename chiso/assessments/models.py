@@ -275,8 +275,10 @@ class AppraiserAssignment(models.Model):
 class AdjustmentEntry(models.Model):
     """How many times a bonus or penalty item of the framework happened to an agency.
 
-    ``evidence_required`` is copied from the framework's item; the evidence files themselves
-    come with the evidence step of issue 3, until then nothing checks them.
+    ``evidence_required`` is copied from the framework's item; its files are :class:`Evidence`
+    rows linked through ``adjustment``, and finalising the round does not check that they exist.
+    ``version`` grows with every save, so two office users cannot overwrite each other's count
+    unnoticed (``save_adjustment`` takes the version the form was read at).
     """
 
     assessment = models.ForeignKey(
@@ -289,6 +291,7 @@ class AdjustmentEntry(models.Model):
     count = models.DecimalField(_("count"), max_digits=9, decimal_places=2, default=0)
     note = models.TextField(_("note"), blank=True)
     evidence_required = models.BooleanField(_("evidence required"), default=False)
+    version = models.PositiveIntegerField(_("version"), default=1)
     updated_by = user_fk(_("updated by"), "+")
     updated_at = models.DateTimeField(_("updated at"), null=True, blank=True)
 

@@ -6,21 +6,24 @@ These answer questions, they never write; pages and the API add the scope checks
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from chiso.assessments.evidence import missing_evidence_of
 from chiso.assessments.models import (
     AppraiserAssignment,
     Assessment,
     Deadline,
+    DeadlineExtension,
     ItemEntry,
     Round,
     Stage,
 )
-from chiso.engine.model import iter_nodes
 
 
 @dataclass(frozen=True)
@@ -34,20 +37,61 @@ class Progress:
 
 
 def progress(assessment: Assessment) -> Progress:
-    """How far the agency's self-assessment has come.
+    """How far the agency's self-assessment has come; an item marked not applicable needs no
+    evidence."""
+    return progress_of([assessment])[assessment.pk]
 
-    Evidence files do not exist yet (the next step of issue 3), so every item whose node requires
-    evidence counts as missing it.
-    """
-    entries = list(assessment.entries.all())
-    framework = assessment.round.framework.to_engine()
-    required = {n.code for n in iter_nodes(framework.nodes) if n.evidence_required}
-    done = sum(1 for e in entries if e.self_value is not None or e.self_not_applicable)
-    return Progress(
-        done=done,
-        total=len(entries),
-        evidence_missing=sum(1 for e in entries if e.code in required),
-    )
+
+def progress_of(assessments: Iterable[Assessment]) -> dict[int, Progress]:
+    """:func:`progress` of many assessments by id, in a few queries whatever their number."""
+    assessments = list(assessments)
+    ids = [x.pk for x in assessments]
+    counted = {
+        row["assessment_id"]: row
+        for row in ItemEntry.objects.filter(assessment_id__in=ids)
+        .values("assessment_id")
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=Q(self_value__isnull=False) | Q(self_not_applicable=True)),
+        )
+    }
+    missing = missing_evidence_of(assessments)
+    return {
+        x.pk: Progress(
+            done=counted.get(x.pk, {}).get("done", 0),
+            total=counted.get(x.pk, {}).get("total", 0),
+            evidence_missing=len(missing[x.pk]),
+        )
+        for x in assessments
+    }
+
+
+def progress_for_round(rnd: Round) -> dict[int, Progress]:
+    """The progress of every assessment of the round, by assessment id."""
+    return progress_of(rnd.assessments.all())
+
+
+def extension_dates(rounds: Iterable[Round]) -> dict[tuple[int, int, str], datetime.date]:
+    """Every granted extension of these rounds, by (round id, agency id, stage), in one query:
+    what :meth:`Round.deadline` reads row by row."""
+    return {
+        (e.round_id, e.agency_id, e.stage): e.new_date
+        for e in DeadlineExtension.objects.filter(round__in=[r.pk for r in rounds])
+    }
+
+
+def deadline_of(
+    rnd: Round,
+    stage: str,
+    agency_id: int,
+    extensions: dict[tuple[int, int, str], datetime.date],
+) -> datetime.date:
+    """:meth:`Round.deadline` from :func:`extension_dates` (no query)."""
+    extended = extensions.get((rnd.pk, agency_id, stage))
+    if extended is not None:
+        return extended
+    day: datetime.date = getattr(rnd, f"{stage}_due")
+    return day
 
 
 @dataclass(frozen=True)
@@ -69,31 +113,57 @@ def worklist(rnd: Round, user: Any) -> list[WorkItem]:
     """
     round_no = 2 if rnd.stage == Stage.APPRAISAL_2 else 1
     stage = Deadline.APPRAISAL_2 if round_no == 2 else Deadline.APPRAISAL_1
-    out = []
-    assignments = AppraiserAssignment.objects.filter(round=rnd, user=user).order_by(
-        "agency__name", "field_code"
-    )
-    for assignment in assignments:
-        assessment = Assessment.objects.select_related("agency").get(
-            round=rnd, agency_id=assignment.agency_id
+    assignments = list(
+        AppraiserAssignment.objects.filter(round=rnd, user=user).order_by(
+            "agency__name", "field_code"
         )
-        entries = assessment.entries.filter(field_code=assignment.field_code)
-        if round_no == 1:
-            todo = entries.filter(self_not_applicable=False)
-            left = todo.filter(appraised_value_1=None)
-        else:
-            todo = entries.filter(needs_explanation=True)
-            left = todo.filter(appraised_value_2=None)
+    )
+    assessments = {
+        x.agency_id: x
+        for x in Assessment.objects.select_related("agency").filter(
+            round=rnd, agency_id__in=[s.agency_id for s in assignments]
+        )
+    }
+    if round_no == 1:
+        todo = Q(self_not_applicable=False)
+        left = Q(appraised_value_1=None)
+    else:
+        todo = Q(needs_explanation=True)
+        left = Q(appraised_value_2=None)
+    counts = {
+        (row["assessment__agency_id"], row["field_code"]): row
+        for row in ItemEntry.objects.filter(todo, assessment__round=rnd)
+        .values("assessment__agency_id", "field_code")
+        .annotate(total=Count("pk"), left=Count("pk", filter=left))
+    }
+    extensions = extension_dates([rnd])
+    out = []
+    for assignment in assignments:
+        row = counts.get((assignment.agency_id, assignment.field_code), {})
         out.append(
             WorkItem(
-                assessment=assessment,
+                assessment=assessments[assignment.agency_id],
                 field_code=assignment.field_code,
-                remaining=left.count(),
-                total=todo.count(),
-                deadline=rnd.deadline(stage, assignment.agency_id),
+                remaining=row.get("left", 0),
+                total=row.get("total", 0),
+                deadline=deadline_of(rnd, stage, assignment.agency_id, extensions),
             )
         )
     return out
+
+
+# The round stages at which an appraiser has items to appraise (round 1 runs while the round is
+# at its first stage, round 2 at its own); at the others the worklist has nothing to offer.
+APPRAISING_STAGES = (Stage.DRAFT, Stage.APPRAISAL_2)
+
+
+def worklist_rounds(user: Any) -> QuerySet[Round]:
+    """The rounds whose appraisal the user takes part in and that are at an appraising stage."""
+    return (
+        Round.objects.filter(appraisers__user_id=user.pk or 0, stage__in=APPRAISING_STAGES)
+        .distinct()
+        .select_related("block")
+    )
 
 
 @dataclass(frozen=True)
@@ -126,9 +196,10 @@ def disagreements(rnd: Round) -> list[Disagreement]:
 def late(rnd: Round, today: datetime.date | None = None) -> list[Assessment]:
     """Assessments submitted late, and those still unsubmitted after their deadline."""
     today = today or timezone.localdate()
+    extensions = extension_dates([rnd])
     out = []
     for assessment in rnd.assessments.select_related("agency").order_by("agency__name"):
-        deadline = rnd.deadline(Deadline.SELF_ASSESSMENT, assessment.agency_id)
+        deadline = deadline_of(rnd, Deadline.SELF_ASSESSMENT, assessment.agency_id, extensions)
         unsent = assessment.submitted_at is None and today > deadline
         if assessment.late or unsent:
             out.append(assessment)

@@ -1,5 +1,33 @@
-"""Pages of the reform office, appraisers and council: rounds, appraisal, council, audit."""
+"""Pages of the reform office, appraisers and council: rounds, appraisal, council."""
 
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import URLPattern, path
 
-urlpatterns: list[URLPattern] = []
+from chiso.assessments.views import (
+    office_adjustments,
+    office_appraisal,
+    office_council,
+    office_rounds,
+)
+
+urlpatterns: list[URLPattern] = [
+    path("all/", office_rounds.round_list, name="rounds"),
+    path("open/", office_rounds.round_open, name="round_open"),
+    path("<int:pk>/", office_rounds.round_detail, name="round"),
+    path("<int:pk>/extend/", office_rounds.round_extend, name="round_extend"),
+    path("<int:pk>/assign/", office_rounds.round_assign, name="round_assign"),
+    path("<int:pk>/step/<slug:step>/", office_rounds.round_step, name="round_step"),
+    path("<int:pk>/council/", office_council.council, name="council"),
+    path("council/item/<int:entry_pk>/", office_council.council_decide, name="council_decide"),
+    path(
+        "assessment/<int:pk>/adjustments/",
+        office_adjustments.adjustments,
+        name="adjustments",
+    ),
+    path("appraisal/", office_appraisal.worklist, name="worklist"),
+    path(
+        "appraisal/<int:pk>/<str:field_code>/",
+        office_appraisal.appraisal_page,
+        name="appraise",
+    ),
+    path("appraisal/item/<int:entry_pk>/", office_appraisal.appraisal_save, name="appraise_item"),
+]

@@ -12,9 +12,11 @@ from chiso.accounts import scope
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
+    roles = scope.roles(user)
     return {
         "province_name": settings.PROVINCE_NAME,
         "is_reform_office": scope.is_reform_office(user),
         "sees_whole_province": scope.sees_whole_province(user),
-        "user_roles": scope.roles(user),
+        "user_roles": roles,
+        "is_agency_user": "focal_officer" in roles or "agency_leader" in roles,
     }

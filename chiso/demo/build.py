@@ -14,19 +14,24 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
 from chiso.accounts import actions as accounts
 from chiso.accounts.models import Role
+from chiso.assessments.demo import build_round_2024
+from chiso.dossiers.demo import build_dossiers
 from chiso.engine import LeaderInput
 from chiso.frameworks.actions import load_builtin_frameworks, publish_framework
 from chiso.frameworks.models import Framework
 from chiso.org import actions as org
 from chiso.org.models import Agency, AgencyType, Block, Lineage, Person, Position
+from chiso.plans.demo import build_plans
 from chiso.results.actions import compute_result_set, finalise_result_set, publish_result_set
 from chiso.results.models import ResultSet
+from chiso.surveys.demo import build_surveys
 
 from . import province
 from .inputs import balanced_input
@@ -247,3 +252,8 @@ def build(progress: Callable[[str], Any] = print) -> None:
         progress(f"  {Framework.objects.count()} bộ chỉ số")
         _results(agencies, blocks)
         progress(f"  {ResultSet.objects.count()} bảng kết quả")
+        build_round_2024(progress)
+        build_plans(progress)
+        if settings.CHISO_DEMO_DOSSIERS:
+            build_dossiers(progress)
+        build_surveys(progress)

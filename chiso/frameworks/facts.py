@@ -22,6 +22,7 @@ TASKS = "Hệ thống theo dõi nhiệm vụ của UBND tỉnh"
 DOCUMENTS = "Hệ thống quản lý văn bản và điều hành"
 SURVEY = "Điều tra xã hội học của Sở Nội vụ"
 SIPAS = "Khảo sát sự hài lòng của người dân, tổ chức (SIPAS)"
+PLANS = "Kế hoạch CCHC và kiểm tra công vụ (chiso)"
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,32 @@ FACTS: dict[str, Fact] = {
             source=TASKS,
         ),
         Fact(
+            "plan.done_rate",
+            "Tỷ lệ nhiệm vụ kế hoạch CCHC đã hoàn thành",
+            "Share of reform plan tasks done",
+            source=PLANS,
+        ),
+        Fact(
+            "plan.on_time_rate",
+            "Tỷ lệ nhiệm vụ kế hoạch CCHC hoàn thành đúng hạn",
+            "Share of reform plan tasks done on time",
+            source=PLANS,
+        ),
+        Fact(
+            "inspection.findings",
+            "Số phát hiện qua kiểm tra công vụ trong năm",
+            "Findings of public-service inspections in the year",
+            unit="lần",
+            source=PLANS,
+        ),
+        Fact(
+            "inspection.discipline_findings",
+            "Số vi phạm kỷ luật, kỷ cương hành chính qua kiểm tra công vụ",
+            "Breaches of administrative discipline found by inspections",
+            unit="lần",
+            source=PLANS,
+        ),
+        Fact(
             "document.signed_electronic_rate",
             "Tỷ lệ văn bản đi được ký số, gửi nhận trên môi trường điện tử",
             "Share of outgoing documents signed and sent electronically",
@@ -245,6 +272,23 @@ FACTS: dict[str, Fact] = {
             "SIPAS: mức độ thuận tiện của dịch vụ số",
             "SIPAS: convenience of digital services",
             source=SIPAS,
+        ),
+        # element indices of the SIPAS form and the leaders' e-government topic (chiso/surveys)
+        Fact("survey.sipas.tiep_can", "SIPAS: tiếp cận dịch vụ", "SIPAS: access", source=SIPAS),
+        Fact("survey.sipas.thu_tuc", "SIPAS: thủ tục hành chính", "SIPAS: procedure", source=SIPAS),
+        Fact("survey.sipas.cong_chuc", "SIPAS: công chức", "SIPAS: civil servant", source=SIPAS),
+        Fact("survey.sipas.ket_qua", "SIPAS: kết quả giải quyết", "SIPAS: result", source=SIPAS),
+        Fact(
+            "survey.sipas.gop_y",
+            "SIPAS: tiếp nhận, xử lý góp ý, phản ánh",
+            "SIPAS: feedback handling",
+            source=SIPAS,
+        ),
+        Fact(
+            "survey.lanh_dao.chinh_quyen_so",
+            "Khảo sát lãnh đạo: chính quyền điện tử, chính quyền số",
+            "Leaders' survey: e-government and digital government",
+            source=SURVEY,
         ),
     ]
 }

@@ -10,10 +10,10 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from chiso.notifications.models import Notification
+from chiso.notifications.models import TITLE_LENGTH, Notification
 
 log = logging.getLogger(__name__)
 
@@ -39,16 +39,32 @@ def notify(
     for user in {u.pk: u for u in users if u is not None and u.is_active}.values():
         if dedup_key and Notification.objects.filter(user=user, dedup_key=dedup_key).exists():
             continue
-        created.append(
-            Notification.objects.create(
-                user=user, kind=kind, title=title, body=body, link=link, dedup_key=dedup_key
-            )
-        )
+        try:
+            # A savepoint: two reminder jobs racing on the same key must not break the action
+            # that notifies (the unique constraint lets one of them win).
+            with transaction.atomic():
+                note = Notification.objects.create(
+                    user=user,
+                    kind=kind,
+                    title=_fit(title, TITLE_LENGTH),
+                    body=body,
+                    link=link,
+                    dedup_key=dedup_key,
+                )
+        except IntegrityError:
+            continue
+        created.append(note)
     if email:
         for note in created:
             if note.user.email:
                 transaction.on_commit(partial(_send, note))
     return created
+
+
+def _fit(text: str, limit: int) -> str:
+    """``text`` cut to the column's length: a long agency or block name must not make the
+    action that notifies fail."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _send(note: Notification) -> None:

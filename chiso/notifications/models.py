@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+TITLE_LENGTH = 300
+
 
 class Notification(models.Model):
     """A message to one user: what happened, where to look, when it was read."""
@@ -20,7 +22,7 @@ class Notification(models.Model):
         related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=40)
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=TITLE_LENGTH)
     body = models.TextField(_("text"), blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     # The same event never notifies the same person twice (e.g. the daily deadline reminder).

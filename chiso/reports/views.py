@@ -8,18 +8,25 @@ results pages; a user without any role gets 403, an anonymous one the login page
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404
-from django.views.decorators.http import require_GET
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts import scope
 from chiso.reports.filenames import attachment
+from chiso.reports.jobs import NoResults, request_job, start_in_background
+from chiso.reports.models import ReportJob
 from chiso.reports.pdf import province_pdf_for, scorecard_pdf
 from chiso.reports.xlsx import result_table_xlsx
 from chiso.results.models import AgencyScore
 from chiso.results.queries import visible_result_sets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+JOB_TYPES = {
+    ReportJob.Kind.BLOCK_XLSX: XLSX,
+    ReportJob.Kind.PROVINCE_PDF: "application/pdf",
+    ReportJob.Kind.SCORECARDS_ZIP: "application/zip",
+}
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:
@@ -61,3 +68,61 @@ def province(request: HttpRequest, year: int) -> HttpResponse:
     if content is None:
         raise Http404
     return download(content, "application/pdf", f"Báo cáo chỉ số CCHC năm {year}.pdf")
+
+
+# Background jobs (chiso/reports/jobs.py): a job is its requester's only; anyone else gets 404.
+
+
+@require_POST
+@login_required
+def job_create(request: HttpRequest) -> HttpResponse:
+    """Ask for a report in the background, then follow its progress page."""
+    try:
+        year = int(request.POST.get("year", ""))
+        job = request_job(
+            request.user,
+            request.POST.get("kind", ""),
+            year,
+            request.POST.get("block", ""),
+        )
+    except (ValueError, NoResults) as exc:
+        raise Http404 from exc
+    start_in_background(job)
+    return redirect("reports:job", key=job.key)
+
+
+def _own_job(request: HttpRequest, key: str) -> ReportJob:
+    scope.require_any_role(request.user)
+    return get_object_or_404(ReportJob, key=key, requested_by_id=request.user.pk)
+
+
+@require_GET
+@login_required
+def job_list(request: HttpRequest) -> HttpResponse:
+    scope.require_any_role(request.user)
+    jobs = ReportJob.objects.filter(requested_by_id=request.user.pk)[:30]
+    return render(request, "reports/job_list.html", {"jobs": jobs})
+
+
+@require_GET
+@login_required
+def job_detail(request: HttpRequest, key: str) -> HttpResponse:
+    return render(request, "reports/job.html", {"job": _own_job(request, key)})
+
+
+@require_GET
+@login_required
+def job_status(request: HttpRequest, key: str) -> HttpResponse:
+    """The progress fragment the job page polls every second while the job runs."""
+    return render(request, "reports/_job_status.html", {"job": _own_job(request, key)})
+
+
+@require_GET
+@login_required
+def job_download(request: HttpRequest, key: str) -> FileResponse:
+    job = _own_job(request, key)
+    if job.status != ReportJob.Status.DONE or not job.path.is_file():
+        raise Http404
+    response = FileResponse(job.path.open("rb"), content_type=JOB_TYPES[ReportJob.Kind(job.kind)])
+    response["Content-Disposition"] = attachment(job.file_name)
+    return response

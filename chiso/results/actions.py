@@ -15,6 +15,7 @@ from chiso.accounts import scope
 from chiso.audit.actions import record
 from chiso.engine import AgencyInput, score_block
 from chiso.frameworks.models import Framework
+from chiso.notifications import triggers
 from chiso.org.models import Agency, Block
 from chiso.results.models import AgencyScore, ResultSet
 from chiso.results.serialize import input_to_dict, leaders_to_list, nodes_to_list
@@ -175,4 +176,5 @@ def publish_result_set(
         obj=result_set,
         data={"snapshot": snapshot.sequence, "hash": snapshot.hash},
     )
+    triggers.results_published(result_set)
     return result_set

@@ -1,5 +1,10 @@
-from django.urls import URLPattern, path  # noqa: F401
+from django.urls import path
+
+from chiso.surveys import public_views
 
 # The public questionnaire (no login), reached by invitation link, QR code or open link.
 app_name = "survey_form"
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("mo/<str:code>/", public_views.open_link, name="open"),
+    path("<str:token>/", public_views.fill, name="fill"),
+]

@@ -71,7 +71,9 @@ ACTIONS: dict[str, tuple[set[str], Call]] = {
     ),
     "save_adjustment": (
         {"tuan"},
-        lambda w, r, u: a.save_adjustment(stp(r, w), "T1", count=Decimal(1), note="", actor=u),
+        lambda w, r, u: a.save_adjustment(
+            stp(r, w), "T1", count=Decimal(1), note="", expected_version=0, actor=u
+        ),
     ),
     "close_appraisal_1": ({"tuan"}, lambda w, r, u: a.close_appraisal_1(r, actor=u)),
     "close_explanation": ({"tuan"}, lambda w, r, u: a.close_explanation(r, actor=u)),

@@ -74,8 +74,12 @@ def test_it_runs_a_round_from_opening_to_finalised_results(world: Any, rnd: Roun
         actor=world.minh,
     )
     assert Assessment.objects.get(pk=stp.pk).status == Stage.APPRAISAL_1
-    a.save_adjustment(stp, "T1", count=D(1), note="Sáng kiến cấp tỉnh", actor=world.tuan)
-    a.save_adjustment(stp, "D1", count=D(1), note="Công văn phê bình", actor=world.tuan)
+    a.save_adjustment(
+        stp, "T1", count=D(1), note="Sáng kiến cấp tỉnh", expected_version=0, actor=world.tuan
+    )
+    a.save_adjustment(
+        stp, "D1", count=D(1), note="Công văn phê bình", expected_version=0, actor=world.tuan
+    )
     a.close_appraisal_1(rnd, actor=world.tuan)
 
     # Lan explains; Minh's second round gives one point back.
@@ -190,7 +194,9 @@ def test_everything_is_locked_once_the_round_is_finalised(world: Any, rnd: Round
             e, value=D(1), note="", expected_version=e.version, actor=world.tuan
         ),
         lambda: a.finalise_round(rnd, actor=world.tuan),
-        lambda: a.save_adjustment(stp, "T1", count=D(1), note="", actor=world.tuan),
+        lambda: a.save_adjustment(
+            stp, "T1", count=D(1), note="", expected_version=1, actor=world.tuan
+        ),
     ):
         with pytest.raises(a.StateError) as caught:
             call()

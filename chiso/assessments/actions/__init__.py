@@ -6,6 +6,7 @@ Every action runs in one transaction, checks who acts (``PermissionDenied``) and
 """
 
 from chiso.assessments.actions.common import AssessmentError, ConflictError, StateError
+from chiso.assessments.actions.evidence import add_evidence, remove_evidence
 from chiso.assessments.actions.items import (
     approve_submission,
     record_appraisal,
@@ -15,6 +16,7 @@ from chiso.assessments.actions.items import (
     submit_assessment,
     submit_explanation,
 )
+from chiso.assessments.actions.publishing import publish_round
 from chiso.assessments.actions.rounds import (
     assign_appraiser,
     close_appraisal_1,
@@ -30,6 +32,7 @@ __all__ = [
     "AssessmentError",
     "ConflictError",
     "StateError",
+    "add_evidence",
     "approve_submission",
     "assign_appraiser",
     "close_appraisal_1",
@@ -38,8 +41,10 @@ __all__ = [
     "finalise_round",
     "grant_extension",
     "open_round",
+    "publish_round",
     "record_appraisal",
     "record_council_decision",
+    "remove_evidence",
     "reopen_round",
     "save_adjustment",
     "save_self_assessment",

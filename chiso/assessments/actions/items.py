@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from chiso.assessments.actions.common import (
     AssessmentError,
+    ConflictError,
     StateError,
     bump,
     check_value,
@@ -305,10 +306,20 @@ def record_council_decision(
 
 @transaction.atomic
 def save_adjustment(
-    assessment: Assessment, code: str, *, count: Decimal, note: str, actor: Any
+    assessment: Assessment,
+    code: str,
+    *,
+    count: Decimal,
+    note: str,
+    expected_version: int,
+    actor: Any,
 ) -> AdjustmentEntry:
     """Record how many times a bonus or penalty item happened (capped later by the engine,
-    par-index.md §2.5). The reform office may do so until the round is finalised."""
+    par-index.md §2.5). The reform office may do so until the round is finalised.
+
+    ``expected_version`` is the entry's version the form showed (0: no entry saved yet); when
+    someone saved the entry since, :class:`ConflictError` is raised and nothing is written.
+    """
     require_reform_office(actor)
     assessment = _locked_assessment(assessment)
     require_stage(
@@ -322,12 +333,18 @@ def save_adjustment(
         )
     if not count.is_finite() or count < 0:
         raise AssessmentError(_("The count must be zero or more."))
-    entry, created = AdjustmentEntry.objects.get_or_create(
-        assessment=assessment, code=code, defaults={"evidence_required": item.evidence_required}
-    )
+    # The assessment's row lock above serialises saves of its entries.
+    entry = AdjustmentEntry.objects.filter(assessment=assessment, code=code).first()
+    _check_adjustment_version(entry, expected_version)
+    created = entry is None
+    if entry is None:
+        entry = AdjustmentEntry(
+            assessment=assessment, code=code, evidence_required=item.evidence_required, version=0
+        )
     old = (None if created else plain(entry.count), entry.note)
     entry.count = count
     entry.note = note.strip()
+    entry.version += 1
     entry.updated_by = _who(actor)
     entry.updated_at = timezone.now()
     entry.save()
@@ -339,3 +356,16 @@ def save_adjustment(
         data={"code": code, "count": [old[0], plain(count)], "note": [old[1], entry.note]},
     )
     return entry
+
+
+def _check_adjustment_version(entry: AdjustmentEntry | None, expected_version: int) -> None:
+    current = entry.version if entry is not None else 0
+    if current == expected_version:
+        return
+    who = entry.updated_by if entry is not None else None
+    name = (who.get_full_name() or who.get_username()) if who else _("the command line")
+    when = timezone.localtime(entry.updated_at) if entry and entry.updated_at else None
+    raise ConflictError(
+        _("This item was just changed by %(who)s at %(when)s; reload it.")
+        % {"who": name, "when": f"{when:%H:%M %d/%m/%Y}" if when else "?"}
+    )

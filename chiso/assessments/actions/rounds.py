@@ -32,6 +32,7 @@ from chiso.assessments.models import (
 from chiso.audit.actions import record
 from chiso.engine.model import iter_nodes, rule_fact
 from chiso.frameworks.models import Framework
+from chiso.notifications import triggers
 from chiso.org.models import Agency, Block
 from chiso.results.actions import compute_result_set, finalise_result_set, reopen_result_set
 from chiso.results.models import ResultSet
@@ -108,6 +109,7 @@ def open_round(
             "deadlines": {d.value: deadlines[d.value] for d in Deadline},
         },
     )
+    triggers.round_opened(rnd)
     return rnd
 
 
@@ -178,6 +180,11 @@ def assign_appraiser(
     fields = {n.code for n in rnd.framework.to_engine().nodes}
     if field_code not in fields:
         raise AssessmentError(_("%(code)s is not a field of the framework.") % {"code": field_code})
+    if not user.is_active:
+        raise AssessmentError(
+            _("%(name)s's account is locked: choose an active appraiser.")
+            % {"name": user.get_full_name() or user}
+        )
     if not user.memberships.filter(role=Role.APPRAISER).exists():
         raise AssessmentError(
             _("%(name)s is not an appraiser.") % {"name": user.get_full_name() or user}
@@ -239,9 +246,11 @@ def close_appraisal_1(rnd: Round, *, actor: Any) -> Round:
     An assessment never submitted or approved moves on too, with what it saved: the deadline has
     passed, and the audit row lists each assessment's stage before the move.
     """
-    return _close_stage(
+    _close_stage(
         rnd, Stage.DRAFT, Stage.EXPLANATION, "assessments.round.appraisal_1_closed", actor=actor
     )
+    triggers.returned_for_explanation(rnd)
+    return rnd
 
 
 @transaction.atomic
@@ -278,6 +287,7 @@ def finalise_round(rnd: Round, *, actor: Any) -> ResultSet:
     )
     finalise_result_set(result_set, actor=actor)
     _move(rnd, Stage.FINALISED, actor=actor, action="assessments.round.finalised")
+    triggers.round_finalised(rnd, result_set.computed_at)
     return result_set
 
 
@@ -290,7 +300,7 @@ def reopen_round(rnd: Round, *, reason: str, actor: Any) -> Round:
     if not reason.strip():
         raise AssessmentError(_("Give the reason for reopening the round."))
     require_stage(rnd, Stage.FINALISED)
-    result_set = ResultSet.objects.filter(block=rnd.block).first()
+    result_set = ResultSet.objects.filter(block=rnd.block, framework=rnd.framework).first()
     if result_set is not None and result_set.status == ResultSet.Status.PUBLISHED:
         raise StateError(_("The results of this round are published and can no longer reopen."))
     if result_set is not None:

@@ -1,0 +1,280 @@
+"""Benchmark dossier ingest, recompute and score-card queries, with DuckDB as the reference.
+
+    .venv/bin/python benchmarks/dossiers.py [--dossiers 100000] [--seed 766]
+    scripts/with-postgres .venv/bin/python benchmarks/dossiers.py --dossiers 100000
+
+On a fresh database (a temporary SQLite file, or the PostgreSQL of ``DATABASE_URL``, which
+must be a throwaway one: the script migrates it and writes into it) the script:
+
+1. generates ``--dossiers`` synthetic dossiers in the DVCQG vocabulary, each with 3 processing
+   steps, a fee list and sometimes a supplement request, over 20 agencies and 10 procedures of
+   2024, half as a JSON Lines file and half as a CSV file;
+2. times ``chiso.dossiers.ingest.import_file`` on each (parse, validate, derive, store the
+   dossier, its steps and pauses, maintain the rollups, checkpoint) and prints dossiers/s;
+3. times ``recompute`` (derive every dossier again and rebuild the rollups) and, separately,
+   ``rollups.rebuild`` (the aggregate alone);
+4. times the province and agency score cards for a year, a quarter and a month (p50, p95 over
+   ``--queries`` runs);
+5. loads the same dossiers' derived columns into DuckDB (in memory) and times the same rollup
+   aggregation (``analytics.rollup_sql``) and a year score-card query on DuckDB's rollups, and
+   prints the ratios; it checks that DuckDB's rollups equal chiso's.
+
+Times are wall-clock (``time.perf_counter``) on whatever machine runs it; see
+docs/performance.md for recorded figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def setup(tmp: Path) -> None:
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["CHISO_DATA_DIR"] = str(tmp)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "chiso.settings")
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def catalogue() -> tuple[list[str], list[str]]:
+    from decimal import Decimal
+
+    from chiso.dossiers.models import Procedure
+    from chiso.org.models import Agency, AgencyType
+
+    kind, _ = AgencyType.objects.get_or_create(code="bench", defaults={"name": "Bench"})
+    agencies = []
+    for i in range(20):
+        code = f"bench-{i:02d}"
+        Agency.objects.get_or_create(code=code, defaults={"name": f"Cơ quan {i}", "type": kind})
+        agencies.append(code)
+    procedures = []
+    for i in range(10):
+        code = f"B.{i:03d}"
+        Procedure.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": f"Thủ tục {i}",
+                "field_code": f"F{i % 4}",
+                "field_name": f"Lĩnh vực {i % 4}",
+                "level": "tinh",
+                "time_limit": Decimal(3 + i),
+                "time_unit": "working_day",
+                "online": "full",
+                "full_online_eligible": i % 2 == 0,
+                "has_fee": i % 3 == 0,
+                "paper_result": i % 4 != 3,
+            },
+        )
+        procedures.append(code)
+    return agencies, procedures
+
+
+def generate(
+    n: int, seed: int, agencies: list[str], procedures: list[str], prefix: str
+) -> list[dict]:
+    import datetime
+
+    rng = random.Random(seed)
+    start = datetime.datetime(2024, 1, 2, 8, 0)
+    out = []
+    for i in range(n):
+        received = start + datetime.timedelta(days=rng.randrange(360), minutes=rng.randrange(480))
+        due = received + datetime.timedelta(days=rng.randrange(3, 15))
+        finished = received + datetime.timedelta(days=rng.randrange(0, 16), hours=rng.randrange(8))
+        fmt = "%Y%m%d%H%M%S"
+        steps = []
+        t = received
+        for s in range(1, 4):
+            end = t + datetime.timedelta(hours=rng.randrange(1, 40))
+            steps.append(
+                {
+                    "ThuTu": s,
+                    "VaiTro": ["mot_cua", "chuyen_vien", "lanh_dao_phong"][s - 1],
+                    "NguoiXuLy": f"Người {rng.randrange(50)}",
+                    "NgayBatDau": t.strftime(fmt),
+                    "NgayKetThuc": end.strftime(fmt),
+                    "ThoiHanBuocXuLy": 1,
+                }
+            )
+            t = end
+        rec = {
+            "MaHoSo": f"{prefix}{i:08d}",
+            "MaTTHC": rng.choice(procedures),
+            "DonViXuLy": rng.choice(agencies),
+            "TrangThaiHoSo": 10 if rng.random() < 0.97 else 4,
+            "KenhThucHien": rng.choice([1, 2, 2, 3]),
+            "NgayTiepNhan": received.strftime(fmt),
+            "NgayHenTra": due.strftime(fmt),
+            "NgayKetThucXuLy": finished.strftime(fmt),
+            "DanhSachLePhi": [{"Gia": rng.choice([0, 50000])}],
+            "DuocThanhToanTrucTuyen": rng.choice([0, 1, 2]),
+            "HinhThucTra": rng.choice([1, 2]),
+            "DaSoHoaKetQua": rng.choice([0, 1]),
+            "QuaTrinhXuLy": steps,
+        }
+        if rec["TrangThaiHoSo"] == 4:
+            rec["NgayKetThucXuLy"] = None
+        if rng.random() < 0.05:
+            rec["DanhSachHoSoBoSung"] = [
+                {
+                    "NgayYeuCauBoSung": (received + datetime.timedelta(hours=2)).strftime(fmt),
+                    "NgayCongDanBoSung": (received + datetime.timedelta(days=1)).strftime(fmt),
+                }
+            ]
+        out.append(rec)
+    return out
+
+
+def write_jsonl(path: Path, records: list[dict]) -> None:
+    with path.open("w") as f:
+        for r in records:
+            f.write(json.dumps(r, ensure_ascii=False) + "\n")
+
+
+def write_csv(path: Path, records: list[dict]) -> None:
+    fields = sorted({k for r in records for k in r})
+    with path.open("w", newline="") as f:
+        w = csv.DictWriter(f, fieldnames=fields)
+        w.writeheader()
+        for r in records:
+            w.writerow(
+                {
+                    k: json.dumps(v, ensure_ascii=False)
+                    if isinstance(v, list)
+                    else ("" if v is None else v)
+                    for k, v in r.items()
+                }
+            )
+
+
+def percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return statistics.median(ordered), p95
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dossiers", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=766)
+    parser.add_argument("--queries", type=int, default=20)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        setup(tmp)
+        from django.db import connection
+
+        from chiso.dossiers import analytics, rollups
+        from chiso.dossiers.ingest import import_file, recompute
+        from chiso.dossiers.models import DailyRollup, Dossier, StepEvent
+        from chiso.dossiers.scorecard import parse_period, score_card
+        from chiso.org.models import Agency
+
+        print(
+            f"# {platform.platform()}, Python {platform.python_version()}, "
+            f"{os.cpu_count()} CPUs, database {connection.vendor}"
+        )
+        agencies, procedures = catalogue()
+        half = args.dossiers // 2
+        t = time.perf_counter()
+        jsonl, csvf = tmp / "d.jsonl", tmp / "d.csv"
+        write_jsonl(jsonl, generate(half, args.seed, agencies, procedures, "J"))
+        write_csv(csvf, generate(args.dossiers - half, args.seed + 1, agencies, procedures, "C"))
+        print(
+            f"generated {args.dossiers} dossiers with 3 steps each in {time.perf_counter() - t:.1f} s"
+        )
+        for path, n in ((jsonl, half), (csvf, args.dossiers - half)):
+            t = time.perf_counter()
+            report = import_file(path)
+            dt = time.perf_counter() - t
+            print(
+                f"ingest {path.suffix[1:]:5}: {report.accepted} dossiers "
+                f"({report.quarantined} quarantined) in {dt:.2f} s = {n / dt:,.0f} dossiers/s "
+                f"(+{3 * n / dt:,.0f} step events/s)"
+            )
+        print(
+            f"stored: {Dossier.objects.count()} dossiers, {StepEvent.objects.count()} steps, "
+            f"{DailyRollup.objects.count()} rollup rows"
+        )
+        t = time.perf_counter()
+        recompute()
+        print(f"recompute (derive all + rebuild rollups): {time.perf_counter() - t:.2f} s")
+        t = time.perf_counter()
+        rollups.rebuild()
+        rebuild = time.perf_counter() - t
+        print(f"rollups.rebuild (aggregate alone): {rebuild:.3f} s")
+        agency = Agency.objects.get(code=agencies[0])
+        for label in ("2024", "2024-Q2", "2024-05"):
+            period = parse_period(label)
+            for who, target in (("province", None), ("agency", agency)):
+                samples = []
+                for _ in range(args.queries):
+                    t = time.perf_counter()
+                    score_card(period, target)
+                    samples.append((time.perf_counter() - t) * 1000)
+                p50, p95 = percentiles(samples)
+                print(f"score card {who:8} {label:8}: p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
+        import duckdb
+
+        rows = analytics.export_rows()
+        con = duckdb.connect()
+        types = {
+            "agency_id": "INTEGER",
+            "procedure_id": "INTEGER",
+            "channel": "INTEGER",
+            "counted_on": "DATE",
+            "late_days": "DECIMAL(8,2)",
+        }
+        con.execute(
+            "CREATE TABLE dossier ("
+            + ", ".join(f"{c} {types.get(c, 'BOOLEAN')}" for c in analytics.COLUMNS)
+            + ")"
+        )
+        import pandas as pd  # DuckDB loads a DataFrame fastest
+
+        frame = pd.DataFrame(rows, columns=list(analytics.COLUMNS))
+        con.register("frame", frame)
+        con.execute("INSERT INTO dossier SELECT * FROM frame")
+        samples = []
+        for _ in range(5):
+            t = time.perf_counter()
+            result = con.execute(analytics.rollup_sql("dossier")).fetchall()
+            samples.append(time.perf_counter() - t)
+        duck = min(samples)
+        same = analytics.normalise(result) == analytics.normalise(analytics.run_on_django_db())
+        print(
+            f"DuckDB rollup aggregation: {duck:.3f} s (identical to chiso: {same}); "
+            f"chiso rebuild / DuckDB = {rebuild / duck:.1f}×"
+        )
+        con.execute(f"CREATE TABLE rollup AS {analytics.rollup_sql('dossier')}")
+        samples = []
+        for _ in range(args.queries):
+            t = time.perf_counter()
+            con.execute(
+                "SELECT SUM(n_received), SUM(n_late_extended), SUM(n_online) FROM rollup "
+                "WHERE counted_on BETWEEN DATE '2024-01-01' AND DATE '2024-12-31'"
+            ).fetchall()
+            samples.append((time.perf_counter() - t) * 1000)
+        p50, p95 = percentiles(samples)
+        print(f"DuckDB year counters from its rollups: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,33 @@
+"""Filters for the agency's assessment pages: numbers as officials write them, file types."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django import template
+
+from chiso.assessments import evidence as files
+from chiso.assessments.views.agency_context import num
+
+register = template.Library()
+
+
+@register.filter
+def points(value: Any) -> str:
+    """A stored value in the page's language ("1,5"), "—" when there is none."""
+    if value is None or value == "":
+        return "—"
+    return num(Decimal(str(value)))
+
+
+@register.filter
+def kind(content_type: str) -> str:
+    """The sniffed type of an evidence file for people: "PDF", "Word", "Excel"…"""
+    return files.label(content_type)
+
+
+@register.simple_tag
+def evidence_limit_mb() -> str:
+    """The evidence size limit in megabytes, e.g. "20"."""
+    return f"{files.max_bytes() / (1024 * 1024):g}"

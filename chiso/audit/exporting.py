@@ -1,0 +1,229 @@
+"""Audit rows for people: the change in words, and the XLSX export of a filtered list.
+
+Headers are part of the file format (as in :mod:`chiso.org.columns`): Vietnamese by default,
+English on request. Times are written in the server's time zone (Vietnam), as real date-time
+cells shown dd/mm/yyyy hh:mm.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from chiso.audit.labels import ACTION_LABELS, KEY_LABELS
+from chiso.audit.models import AuditEvent
+from chiso.frameworks.describe import num
+from chiso.lib.numbers import parse_decimal
+from chiso.org.models import Agency
+
+# (Vietnamese, English) header of each column, in order.
+HEADERS = (
+    ("Thời gian", "Time"),
+    ("Người thực hiện", "User"),
+    ("Hành động", "Action"),
+    ("Đối tượng", "Object"),
+    ("Cơ quan, đơn vị", "Agency"),
+    ("Thay đổi (cũ → mới)", "Change (old → new)"),
+    ("Lý do", "Reason"),
+)
+
+# Keys whose value is a list of codes, not an [old, new] pair.
+LIST_KEYS = frozenset({"agencies"})
+
+# Keys holding numbers (points, counts, sizes): written as people write them (64,2). Codes such
+# as an item "1.2" are stored under other keys and stay as they are.
+NUMERIC_KEYS = frozenset(
+    {
+        "value",
+        "count",
+        "self_value",
+        "appraised_value_1",
+        "appraised_value_2",
+        "council_value",
+        "points_each",
+        "mean_final",
+        "total_points",
+        "items",
+        "nodes",
+        "leaves",
+        "size",
+        "progress",
+        "target",
+        "agencies_count",
+    }
+)
+# Keys holding a stage or status code, shown with the stage's name.
+STAGE_KEYS = frozenset({"stage", "status", "assessments"})
+
+ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
+
+
+def _translated(mapping: Mapping[str, Any], code: str) -> str:
+    return str(mapping[code]) if code in mapping else code
+
+
+def action_label(code: str) -> str:
+    """An action code in words ("Tự đánh giá mục"), the code itself when it has no label."""
+    return _translated(ACTION_LABELS, code)
+
+
+def _stage(code: Any) -> str:
+    # Imported here: the assessments app imports chiso.audit (actions.record) at load time.
+    from chiso.assessments.models import Deadline, Stage
+
+    names = {**dict(Deadline.choices), **dict(Stage.choices)}
+    return str(names.get(code, code))
+
+
+def _lang() -> str:
+    return "en" if (get_language() or "vi").startswith("en") else "vi"
+
+
+def _plain(value: Any, key: str = "") -> str:
+    """One stored value for people: numbers 64,2, Có/Không, dates dd/mm/yyyy in Vietnam time."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return str(_("Yes") if value else _("No"))
+    if key in STAGE_KEYS and isinstance(value, str):
+        return _stage(value)
+    if key in NUMERIC_KEYS and isinstance(value, int | float | str):
+        number = parse_decimal(value)
+        if number is not None:
+            return num(number, _lang())
+    if isinstance(value, str) and (day := ISO_DAY.match(value)):
+        # Dates are stored ISO (chiso.audit.actions); people read them dd/mm/yyyy.
+        return f"{day[3]}/{day[2]}/{day[1]}"
+    if isinstance(value, str) and ISO_TIME.match(value):
+        moment = parse_datetime(value)
+        if moment is not None:
+            local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+            return f"{local:%d/%m/%Y %H:%M}"
+    if isinstance(value, dict):
+        return ", ".join(f"{label_of(k)}: {_plain(v, key)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(_plain(v, key) for v in value) or "—"
+    return str(value)
+
+
+def label_of(key: str, labels: Mapping[str, str] | None = None) -> str:
+    """A data key in words: the page's own label, else the shared one, else a stage name."""
+    if labels and key in labels:
+        return labels[key]
+    if key in KEY_LABELS:
+        return str(KEY_LABELS[key])
+    named = _stage(key)
+    return named if named != key else key
+
+
+def describe_details(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+    """An audit row's data in words: ``"điểm: 1 → 2; ghi chú: — → Thiếu minh chứng"``.
+
+    The actions store a change as an ``[old, new]`` pair (chiso.audit.actions.record), or as
+    ``{"old": {…}, "new": {…}}`` records (facts, plans, organisation), shown key by key; other
+    values (counts, codes) are shown as they are. Labels come from ``labels`` first, then
+    :data:`KEY_LABELS`; numbers, dates and yes/no follow the active language.
+    """
+    data = dict(data or {})
+    old, new = data.get("old"), data.get("new")
+    if isinstance(new, dict) and (old is None or isinstance(old, dict)):
+        # A record replaced by another: one "key: old → new" per key that changed.
+        del data["new"]
+        data.pop("old", None)
+        before = old or {}
+        pairs = {k: [before.get(k), v] for k, v in new.items() if before.get(k) != v}
+        data = {**pairs, **data}
+    parts = []
+    for key, value in data.items():
+        if value is None:  # e.g. the "adjustment" of a file attached to an item: nothing to say
+            continue
+        name = label_of(key, labels)
+        if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
+            parts.append(f"{name}: {_plain(value[0], key)} → {_plain(value[1], key)}")
+        else:
+            parts.append(f"{name}: {_plain(value, key)}")
+    return "; ".join(parts)
+
+
+def actor_name(event: AuditEvent) -> str:
+    """Who acted, by full name when the account has one (the username otherwise)."""
+    if event.actor is not None:
+        return event.actor.get_full_name() or event.actor_label
+    return event.actor_label
+
+
+def actor_cell(event: AuditEvent) -> str:
+    """The user column of the export: "Trần Văn Minh (minh)", or the label alone."""
+    name = actor_name(event)
+    return name if name == event.actor_label else f"{name} ({event.actor_label})"
+
+
+def local_time(at: datetime.datetime) -> datetime.datetime:
+    """The time in the server's zone without zone info (spreadsheets have none), to the second."""
+    return timezone.localtime(at).replace(tzinfo=None, microsecond=0)
+
+
+def agency_names(events: Iterable[AuditEvent]) -> dict[int, str]:
+    ids = {e.agency_id_ref for e in events if e.agency_id_ref is not None}
+    return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
+def export_rows(events: list[AuditEvent]) -> list[list[Any]]:
+    """One row per event, in the order of :data:`HEADERS`."""
+    names = agency_names(events)
+    return [
+        [
+            local_time(e.at),
+            actor_cell(e),
+            action_label(e.action),
+            e.object_repr,
+            names.get(e.agency_id_ref, "") if e.agency_id_ref is not None else "",
+            describe_details(e.data),
+            e.reason,
+        ]
+        for e in events
+    ]
+
+
+def export_xlsx(events: Iterable[AuditEvent], lang: str = "vi") -> bytes:
+    """The events as an XLSX workbook with one sheet "Nhật ký" (or "Audit"), the changes in
+    words of ``lang`` like the page."""
+    with translation.override(lang):
+        return _workbook(events, lang)
+
+
+def _workbook(events: Iterable[AuditEvent], lang: str) -> bytes:
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Audit" if lang == "en" else "Nhật ký"
+    sheet.append([en if lang == "en" else vi for vi, en in HEADERS])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    sheet.freeze_panes = "A2"
+    for row in export_rows(list(events)):
+        sheet.append(row)
+        cells = sheet[sheet.max_row]
+        cells[0].number_format = "DD/MM/YYYY HH:MM"
+        for cell in cells[1:]:
+            # Text typed by users (a reason "=HYPERLINK(…)") stays text: an XLSX string cell is
+            # never run as a formula (OWASP "CSV injection"), as in chiso.org.tabular.
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for letter, width in zip("ABCDEFG", (17, 20, 32, 40, 30, 60, 40), strict=True):
+        sheet.column_dimensions[letter].width = width
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

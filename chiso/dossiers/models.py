@@ -1,0 +1,366 @@
+"""Procedure dossiers (hồ sơ TTHC) in the national portal's sync vocabulary, and what is derived.
+
+Raw fields keep the DVCQG names in their help text (dossier-schema.md §2); derived fields
+(``on_time``, ``late_days``, ``full_online``…) are written by :mod:`chiso.dossiers.rules` only,
+and :class:`DailyRollup` by :mod:`chiso.dossiers.rollups` in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarDay(models.Model):
+    """An announced exception to the working calendar: a Saturday worked in exchange (làm bù)
+    or a weekday off (nghỉ bù, or a holiday the ``holidays`` package does not know)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_working = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar exception")
+        verbose_name_plural = _("calendar exceptions")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {'+' if self.is_working else '-'}"
+
+
+class TimeUnit(models.TextChoices):
+    """DonViTinh / LoaiThoiGian of a time limit."""
+
+    WORKING_DAY = "working_day", _("working days")
+    WORKING_HOUR = "working_hour", _("working hours")
+    DAY = "day", _("calendar days")
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) as published in the national database."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "tinh", _("province")
+        COMMUNE = "xa", _("commune")
+        VERTICAL = "nganh_doc", _("vertical branch")
+
+    class Online(models.TextChoices):
+        NONE = "none", _("no online service")
+        PARTIAL = "partial", _("partly online")
+        FULL = "full", _("end-to-end online")
+
+    code = models.CharField(_("procedure code"), max_length=40, unique=True, help_text="MaTTHC")
+    name = models.CharField(_("name"), max_length=500)
+    field_code = models.CharField(_("field code"), max_length=40, help_text="MaLinhVuc")
+    field_name = models.CharField(_("field"), max_length=255, help_text="TenLinhVuc")
+    level = models.CharField(_("competence level"), max_length=12, choices=Level.choices)
+    time_limit = models.DecimalField(_("legal time limit"), max_digits=8, decimal_places=2)
+    time_unit = models.CharField(_("time unit"), max_length=12, choices=TimeUnit.choices)
+    online = models.CharField(_("online level"), max_length=8, choices=Online.choices)
+    full_online_eligible = models.BooleanField(_("eligible for end-to-end online"), default=False)
+    has_fee = models.BooleanField(_("fee-bearing"), default=False)
+    paper_result = models.BooleanField(_("returns a paper result"), default=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative procedure")
+        verbose_name_plural = _("administrative procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Role(models.TextChoices):
+    """Who owns a step of an internal procedure (dossier-schema.md, process_step_template)."""
+
+    ONE_STOP = "mot_cua", _("one-stop officer")
+    SPECIALIST = "chuyen_vien", _("specialist")
+    DIVISION_HEAD = "lanh_dao_phong", _("division head")
+    AGENCY_LEADER = "lanh_dao_co_quan", _("agency leader")
+    COMMITTEE_LEADER = "lanh_dao_ubnd", _("People's Committee leader")
+    INTER_AGENCY = "co_quan_lien_thong", _("inter-agency")
+
+
+class ProcessTemplate(models.Model):
+    """One version of the internal procedure (quy trình nội bộ) of a procedure."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="templates"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    decision = models.CharField(_("approving decision"), max_length=120, blank=True)
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("internal procedure")
+        verbose_name_plural = _("internal procedures")
+        ordering = ["procedure__code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "version"], name="template_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.version}"
+
+
+class ProcessStep(models.Model):
+    template = models.ForeignKey(
+        ProcessTemplate,
+        verbose_name=_("internal procedure"),
+        on_delete=models.CASCADE,
+        related_name="steps",
+    )
+    number = models.PositiveSmallIntegerField(_("step"))
+    name = models.CharField(_("step name"), max_length=255)
+    role = models.CharField(_("responsible role"), max_length=20, choices=Role.choices)
+    unit = models.CharField(_("owning unit"), max_length=255, blank=True)
+    allotted = models.DecimalField(_("allotted time"), max_digits=8, decimal_places=2)
+    allotted_unit = models.CharField(_("time unit"), max_length=12, choices=TimeUnit.choices)
+
+    class Meta:
+        verbose_name = _("internal procedure step")
+        verbose_name_plural = _("internal procedure steps")
+        ordering = ["template", "number"]
+        constraints = [models.UniqueConstraint(fields=["template", "number"], name="step_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"
+
+
+class Dossier(models.Model):
+    """One dossier; raw fields as sent by the one-stop system, derived fields by rules.py."""
+
+    code = models.CharField(_("dossier code"), max_length=60, unique=True, help_text="MaHoSo")
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("resolving agency"),
+        on_delete=models.PROTECT,
+        related_name="dossiers",
+        help_text="DonViXuLy",
+    )
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.PROTECT, related_name="dossiers"
+    )
+    field_code = models.CharField(_("field code"), max_length=40)
+    status = models.PositiveSmallIntegerField(_("status"), help_text="TrangThaiHoSo 1–10")
+    channel = models.PositiveSmallIntegerField(_("channel"), help_text="KenhThucHien 1/2/3")
+    received_at = models.DateTimeField(_("received"), help_text="NgayTiepNhan")
+    due_initial = models.DateTimeField(_("original due date"), null=True, blank=True)
+    due_at = models.DateTimeField(_("due date"), null=True, blank=True, help_text="NgayHenTra")
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("returned"), null=True, blank=True, help_text="NgayTra")
+    fee_total = models.DecimalField(_("fees"), max_digits=14, decimal_places=0, default=0)
+    paid_online = models.PositiveSmallIntegerField(
+        _("paid online"), default=0, help_text="DuocThanhToanTrucTuyen 0/1/2"
+    )
+    result_channel = models.PositiveSmallIntegerField(
+        _("result delivery"), default=1, help_text="HinhThucTra 1 direct, 2 online, 3 post"
+    )
+    e_result = models.BooleanField(
+        _("electronic result"), default=False, help_text="DuongDanTepTinKetQua"
+    )
+    digitised = models.BooleanField(_("components digitised"), default=False)
+    reused_data = models.BooleanField(
+        _("reuses digitised data"), default=False, help_text="HoSoCoThanhPhanSoHoa"
+    )
+    synced = models.BooleanField(_("synced to the national portal"), default=True)
+    # Derived (rules.py): both views, against the original and against the extended due date;
+    # the is_* flags are the rollup counters of this dossier (rollups.contribution).
+    counted_on = models.DateField(_("counted on"), db_index=True)
+    is_counted = models.BooleanField(default=True)
+    settled = models.BooleanField(_("outcome settled"), default=False)
+    on_time = models.BooleanField(_("on time"), null=True)
+    on_time_extended = models.BooleanField(_("on time against the extended due date"), null=True)
+    late_days = models.DecimalField(_("days late"), max_digits=8, decimal_places=2, default=0)
+    late_without_apology = models.BooleanField(_("late without apology"), default=False)
+    is_eligible = models.BooleanField(default=False)
+    full_online = models.BooleanField(_("end-to-end online"), default=False)
+    is_fee_bearing = models.BooleanField(default=False)
+    is_paid_online = models.BooleanField(default=False)
+    is_paper = models.BooleanField(default=False)
+    is_e_result = models.BooleanField(default=False)
+    is_digitised = models.BooleanField(default=False)
+    is_reused = models.BooleanField(default=False)
+    responsible_seq = models.PositiveSmallIntegerField(_("responsible step"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("dossier")
+        verbose_name_plural = _("dossiers")
+        indexes = [
+            models.Index(fields=["agency", "counted_on"]),
+            models.Index(fields=["settled", "counted_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class StepEvent(models.Model):
+    """One hand-over in the processing log (quá trình xử lý); natural key (dossier, seq)."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="steps"
+    )
+    seq = models.PositiveSmallIntegerField(_("order"))
+    step_number = models.PositiveSmallIntegerField(_("template step"), null=True, blank=True)
+    name = models.CharField(_("step name"), max_length=255, blank=True)
+    role = models.CharField(_("responsible role"), max_length=20, choices=Role.choices)
+    person = models.CharField(_("person"), max_length=255, blank=True, help_text="NguoiXuLy")
+    unit = models.CharField(_("unit"), max_length=255, blank=True, help_text="PhongBanXuLy")
+    started_at = models.DateTimeField(_("started"))
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    allotted_minutes = models.PositiveIntegerField(_("allotted working minutes"), default=0)
+    # Derived (rules.py)
+    used_minutes = models.PositiveIntegerField(_("working minutes used"), default=0)
+    overrun_minutes = models.PositiveIntegerField(_("overrun in working minutes"), default=0)
+
+    class Meta:
+        verbose_name = _("processing step")
+        verbose_name_plural = _("processing steps")
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="step_event_seq")]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id}#{self.seq}"
+
+
+class Pause(models.Model):
+    """A supplement request (yêu cầu bổ sung) or financial-obligation wait; the clock stops from
+    ``requested_at`` until ``completed_at``. Natural key (dossier, kind, requested_at)."""
+
+    class Kind(models.TextChoices):
+        SUPPLEMENT = "bo_sung", _("supplement request")
+        FINANCIAL = "nghia_vu_tai_chinh", _("financial obligation")
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="pauses"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    requested_at = models.DateTimeField(_("requested"), help_text="NgayYeuCauBoSung")
+    completed_at = models.DateTimeField(
+        _("completed"), null=True, blank=True, help_text="NgayCongDanBoSung"
+    )
+
+    class Meta:
+        verbose_name = _("pause")
+        verbose_name_plural = _("pauses")
+        ordering = ["dossier", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind", "requested_at"], name="pause_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.requested_at:%d/%m/%Y %H:%M}"
+
+
+class Apology(models.Model):
+    """An apology letter with a new due date (Mẫu 04, TT 03/2025/TT-VPCP); key (dossier, issued_at)."""
+
+    dossier = models.ForeignKey(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="apologies"
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    new_due_at = models.DateTimeField(_("new due date"), help_text="NgayHenTraMoi")
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("apology letter")
+        verbose_name_plural = _("apology letters")
+        ordering = ["dossier", "issued_at"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "issued_at"], name="apology_key")]
+
+    def __str__(self) -> str:
+        return f"{self.issued_at:%d/%m/%Y} → {self.new_due_at:%d/%m/%Y}"
+
+
+class DailyRollup(models.Model):
+    """Counters per agency × procedure × day the dossiers are counted on (field denormalised).
+
+    Maintained by :mod:`chiso.dossiers.rollups` in the ingest transaction; rebuilt by
+    ``chiso dossiers recompute``. Only *settled* outcomes are counted here; dossiers still open
+    are measured at the period's end by the score card (rules.py, R2).
+    """
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    field_code = models.CharField(max_length=40)
+    day = models.DateField()
+    received = models.PositiveIntegerField(default=0)
+    settled = models.PositiveIntegerField(default=0)
+    late = models.PositiveIntegerField(default=0)
+    late_extended = models.PositiveIntegerField(default=0)
+    late_days = models.DecimalField(max_digits=14, decimal_places=2, default=0)
+    late_without_apology = models.PositiveIntegerField(default=0)
+    online = models.PositiveIntegerField(default=0)
+    eligible = models.PositiveIntegerField(default=0)
+    full_online = models.PositiveIntegerField(default=0)
+    fee_bearing = models.PositiveIntegerField(default=0)
+    paid_online = models.PositiveIntegerField(default=0)
+    paper_result = models.PositiveIntegerField(default=0)
+    e_result = models.PositiveIntegerField(default=0)
+    digitised = models.PositiveIntegerField(default=0)
+    reused = models.PositiveIntegerField(default=0)
+    synced = models.PositiveIntegerField(default=0)
+
+    COUNTERS = (
+        "received",
+        "settled",
+        "late",
+        "late_extended",
+        "late_days",
+        "late_without_apology",
+        "online",
+        "eligible",
+        "full_online",
+        "fee_bearing",
+        "paid_online",
+        "paper_result",
+        "e_result",
+        "digitised",
+        "reused",
+        "synced",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "procedure", "day"], name="rollup_key")
+        ]
+        indexes = [models.Index(fields=["day", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.procedure_id}/{self.day}"
+
+
+class ImportRun(models.Model):
+    """One file's import: its hash and the last line committed, so that a re-run after a crash
+    resumes after that line and a finished file is not counted twice."""
+
+    file_hash = models.CharField(max_length=64, unique=True)
+    filename = models.CharField(max_length=500)
+    last_line = models.PositiveIntegerField(default=0)
+    done = models.BooleanField(default=False)
+    accepted = models.PositiveIntegerField(default=0)
+    quarantined = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.filename
+
+
+class QuarantinedRow(models.Model):
+    """A row refused by validation, kept with the reason and the raw text for correction."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="quarantined_rows")
+    line = models.PositiveIntegerField()
+    reason = models.TextField()
+    raw = models.TextField()
+
+    class Meta:
+        ordering = ["run", "line"]
+
+    def __str__(self) -> str:
+        return f"{self.run_id}:{self.line}"

@@ -1,0 +1,182 @@
+"""Daily rollups (agency × procedure × day): kept up to date by ingest, rebuilt by recompute.
+
+A dossier contributes one vector of counters (:func:`contribution`) to the row of the day it
+is counted on. Ingest subtracts a re-sent dossier's old vector and adds its new one, in the same
+transaction as the dossier itself (:func:`apply`); :func:`rebuild` recomputes every row from
+the dossiers with one aggregate query, and the two must always agree (tests/dossiers).
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Case, DecimalField, IntegerField, Q, Sum, Value, When
+
+from chiso.dossiers.bulk import update_rows
+from chiso.dossiers.models import DailyRollup, Dossier
+
+Key = tuple[int, int, datetime.date]  # agency id, procedure id, day
+Vector = dict[str, Decimal | int]
+
+# Each counter as a condition on the dossier's stored fields: the one definition both the
+# incremental path and the rebuild use.
+_SETTLED_LATE = Q(is_counted=True, settled=True, on_time=False)
+CONDITIONS: dict[str, Q] = {
+    "received": Q(is_counted=True),
+    "settled": Q(is_counted=True, settled=True),
+    "late": _SETTLED_LATE,
+    "late_extended": Q(is_counted=True, settled=True, on_time_extended=False),
+    "late_without_apology": Q(is_counted=True, settled=True, late_without_apology=True),
+    "online": Q(is_counted=True, channel=2),
+    "eligible": Q(is_counted=True, is_eligible=True),
+    "full_online": Q(is_counted=True, full_online=True),
+    "fee_bearing": Q(is_counted=True, is_fee_bearing=True),
+    "paid_online": Q(is_counted=True, is_paid_online=True),
+    "paper_result": Q(is_counted=True, is_paper=True),
+    "e_result": Q(is_counted=True, is_e_result=True),
+    "digitised": Q(is_counted=True, is_digitised=True),
+    "reused": Q(is_counted=True, is_reused=True),
+    "synced": Q(is_counted=True, synced=True),
+}
+
+
+def contribution(d: Dossier) -> Vector:
+    """The counters one dossier adds to its day's row (mirrors :data:`CONDITIONS`)."""
+    if not d.is_counted:
+        return {}
+    late = d.settled and d.on_time is False
+    flags = {
+        "received": True,
+        "settled": d.settled,
+        "late": late,
+        "late_extended": d.settled and d.on_time_extended is False,
+        "late_without_apology": d.settled and d.late_without_apology,
+        "online": d.channel == 2,
+        "eligible": d.is_eligible,
+        "full_online": d.full_online,
+        "fee_bearing": d.is_fee_bearing,
+        "paid_online": d.is_paid_online,
+        "paper_result": d.is_paper,
+        "e_result": d.is_e_result,
+        "digitised": d.is_digitised,
+        "reused": d.is_reused,
+        "synced": d.synced,
+    }
+    vector: Vector = {k: 1 for k, v in flags.items() if v}
+    if late:
+        vector["late_days"] = Decimal(d.late_days)
+    return vector
+
+
+def key_of(d: Dossier) -> Key:
+    return (d.agency_id, d.procedure_id, d.counted_on)
+
+
+class Deltas:
+    """Counter changes per rollup key, collected over a batch."""
+
+    def __init__(self) -> None:
+        self.by_key: dict[Key, dict[str, Decimal | int]] = defaultdict(lambda: defaultdict(int))
+        self.fields: dict[Key, str] = {}
+
+    def add(self, d: Dossier, sign: int) -> None:
+        key = key_of(d)
+        self.fields[key] = d.field_code
+        row = self.by_key[key]
+        for name, value in contribution(d).items():
+            row[name] += sign * value
+
+
+def apply(deltas: Deltas) -> None:
+    """Add the batch's deltas to the rollup rows; rows falling to zero are deleted. Runs inside
+    the caller's transaction (ingest)."""
+    keys = [k for k, v in deltas.by_key.items() if any(v.values())]
+    if not keys:
+        return
+    agencies = {k[0] for k in keys}
+    days = {k[2] for k in keys}
+    existing = {
+        (r.agency_id, r.procedure_id, r.day): r
+        for r in DailyRollup.objects.select_for_update().filter(
+            agency_id__in=agencies, day__in=days
+        )
+    }
+    create, update, delete = [], [], []
+    for key in keys:
+        row = existing.get(key)
+        if row is None:
+            row = DailyRollup(
+                agency_id=key[0], procedure_id=key[1], day=key[2], field_code=deltas.fields[key]
+            )
+            create.append(row)
+        else:
+            update.append(row)
+        for name, value in deltas.by_key[key].items():
+            setattr(row, name, getattr(row, name) + value)
+        if row in update and not any(getattr(row, c) for c in DailyRollup.COUNTERS):
+            update.remove(row)
+            delete.append(row.pk)
+    DailyRollup.objects.bulk_create(create, batch_size=1000)
+    update_rows(update, DailyRollup.COUNTERS)
+    if delete:
+        DailyRollup.objects.filter(pk__in=delete).delete()
+
+
+def aggregate_rows() -> list[dict[str, Any]]:
+    """Rollup rows recomputed from the dossiers by the database (the reference)."""
+    # Annotations are prefixed: several counters share a name with a Dossier field.
+    sums: dict[str, Sum] = {
+        "n_" + name: Sum(
+            Case(When(cond, then=Value(1)), default=Value(0), output_field=IntegerField())
+        )
+        for name, cond in CONDITIONS.items()
+    }
+    sums["n_late_days"] = Sum(
+        Case(
+            When(_SETTLED_LATE, then="late_days"),
+            default=Value(Decimal(0)),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
+        )
+    )
+    rows = (
+        Dossier.objects.filter(is_counted=True)
+        .values("agency_id", "procedure_id", "field_code", "counted_on")
+        .annotate(**sums)
+        .order_by()
+    )
+    return [
+        {
+            **{k: r[k] for k in ("agency_id", "procedure_id", "field_code", "counted_on")},
+            **{c: r["n_" + c] or 0 for c in DailyRollup.COUNTERS},
+        }
+        for r in rows
+    ]
+
+
+@transaction.atomic
+def rebuild() -> int:
+    """Replace every rollup row by the recomputation from the dossiers, in one INSERT … SELECT
+    (the portable SQL of chiso.dossiers.analytics); return the row count."""
+    from chiso.dossiers.analytics import CONDITIONS as SQL
+
+    DailyRollup.objects.all().delete()
+    qn = connection.ops.quote_name
+    sums = [
+        f"SUM(CASE WHEN {SQL['late']} THEN late_days ELSE 0 END)"
+        if c == "late_days"
+        else f"SUM(CASE WHEN {SQL[c]} THEN 1 ELSE 0 END)"
+        for c in DailyRollup.COUNTERS
+    ]
+    columns = ["agency_id", "procedure_id", "field_code", "day", *DailyRollup.COUNTERS]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {qn(DailyRollup._meta.db_table)} ({', '.join(map(qn, columns))}) "
+            f"SELECT agency_id, procedure_id, field_code, counted_on, {', '.join(sums)} "
+            f"FROM {qn(Dossier._meta.db_table)} WHERE is_counted "
+            "GROUP BY agency_id, procedure_id, field_code, counted_on"
+        )
+    return DailyRollup.objects.count()

@@ -1,0 +1,195 @@
+"""The working calendar: which days and hours the one-stop clock runs, and arithmetic on it.
+
+Pure functions and one immutable :class:`WorkCalendar`; no database access. The database part
+(announced day swaps, extra holidays) lives in :mod:`chiso.dossiers.models` (``CalendarDay``)
+and reaches this module through :func:`chiso.dossiers.workcalendar_store.current_calendar`.
+
+Rules and sources:
+- Public holidays, including the lunar ones (Tết, Giỗ Tổ Hùng Vương), come from the ``holidays``
+  package (``holidays.VN``), which follows the Labour Code 2019, art. 112, and the government's
+  yearly Tết schedule; it also lists the *days off* of announced swaps ("Day off (substituted
+  from …)") but not the Saturday *worked* in exchange (làm bù), which is therefore data.
+- Saturdays and Sundays are days off (the 40-hour week of civil servants, Decision
+  188/1999/QĐ-TTg).
+- Office hours default to 07:30–11:30 and 13:00–17:00 (8 hours, Decision 188/1999/QĐ-TTg says
+  8 hours a day; the split is set by each province: ``DOSSIERS_OFFICE_HOURS``).
+- A dossier received after the cut-off (``DOSSIERS_RECEIPT_CUTOFF``) or on a day off counts
+  from the start of the next working day (dossier-schema.md, ``work_calendar``, [L3]).
+
+All datetimes here are *naive local times* (Asia/Ho_Chi_Minh); callers convert at the edge
+(:func:`local`). Working time is counted in whole minutes so that sums are exact.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import holidays
+
+LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
+FIRST_YEAR = 2015
+LAST_YEAR = 2035
+
+Session = tuple[datetime.time, datetime.time]
+DEFAULT_SESSIONS: tuple[Session, ...] = (
+    (datetime.time(7, 30), datetime.time(11, 30)),
+    (datetime.time(13, 0), datetime.time(17, 0)),
+)
+
+
+def local(moment: datetime.datetime) -> datetime.datetime:
+    """An aware datetime as naive local time; a naive one is taken as local already."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+
+
+def aware(moment: datetime.datetime) -> datetime.datetime:
+    """A naive local time as an aware datetime."""
+    return moment.replace(tzinfo=LOCAL_ZONE) if moment.tzinfo is None else moment
+
+
+def _minutes(t: datetime.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Working days and office hours between ``FIRST_YEAR`` and ``LAST_YEAR``.
+
+    ``extra_working`` are days worked although a weekend or holiday (làm bù); ``extra_off`` are
+    days off although a weekday (nghỉ bù, or holidays ``holidays`` does not know).
+    """
+
+    extra_working: frozenset[datetime.date] = frozenset()
+    extra_off: frozenset[datetime.date] = frozenset()
+    sessions: tuple[Session, ...] = DEFAULT_SESSIONS
+    cutoff: datetime.time | None = None
+    _days: list[datetime.date] = field(default_factory=list, repr=False, compare=False)
+    _cum: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        public = holidays.country_holidays("VN", years=range(FIRST_YEAR, LAST_YEAR + 1))
+        day = datetime.date(FIRST_YEAR, 1, 1)
+        last = datetime.date(LAST_YEAR, 12, 31)
+        total = 0
+        while day <= last:
+            working = day.weekday() < 5 and day not in public
+            if day in self.extra_working:
+                working = True
+            elif day in self.extra_off:
+                working = False
+            if working:
+                self._days.append(day)
+                self._cum.append(total)
+                total += self.day_minutes
+            day += datetime.timedelta(days=1)
+
+    @property
+    def day_minutes(self) -> int:
+        return sum(_minutes(b) - _minutes(a) for a, b in self.sessions)
+
+    def is_working_day(self, day: datetime.date) -> bool:
+        i = bisect.bisect_left(self._days, day)
+        return i < len(self._days) and self._days[i] == day
+
+    def _within_day(self, t: datetime.time) -> int:
+        """Working minutes of a working day before the time ``t``."""
+        m = _minutes(t)
+        return sum(max(0, min(m, _minutes(b)) - _minutes(a)) for a, b in self.sessions)
+
+    def _check(self, moment: datetime.datetime) -> None:
+        if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+            raise ValueError(
+                f"{moment:%d/%m/%Y} is outside the calendar ({FIRST_YEAR}–{LAST_YEAR})"
+            )
+
+    def position(self, moment: datetime.datetime) -> int:
+        """Working minutes from the calendar's start to ``moment`` (naive local time)."""
+        self._check(moment)
+        day = moment.date()
+        i = bisect.bisect_left(self._days, day)
+        if i < len(self._days) and self._days[i] == day:
+            return self._cum[i] + self._within_day(moment.time())
+        # A day off: everything before it has been counted.
+        return self._cum[i] if i < len(self._cum) else self._cum[-1] + self.day_minutes
+
+    def working_minutes(self, start: datetime.datetime, end: datetime.datetime) -> int:
+        """Working minutes between two moments; 0 when ``end`` is not after ``start``."""
+        return max(0, self.position(end) - self.position(start))
+
+    def moment_at(self, position: int) -> datetime.datetime:
+        """The earliest moment at which ``position`` working minutes have elapsed; landing on
+        the end of a session gives that end (a 1-day limit from 07:30 ends at 17:00, not at
+        07:30 the next day)."""
+        # The last day whose counting starts before ``position``: a position equal to the start
+        # of day k is the end of day k-1.
+        i = max(0, bisect.bisect_left(self._cum, position) - 1)
+        rest = position - self._cum[i]
+        for a, b in self.sessions:
+            length = _minutes(b) - _minutes(a)
+            if rest <= length:
+                m = _minutes(a) + rest
+                return datetime.datetime.combine(self._days[i], datetime.time(m // 60, m % 60))
+            rest -= length
+        raise ValueError("position beyond the calendar")
+
+    def add_working_minutes(self, start: datetime.datetime, minutes: int) -> datetime.datetime:
+        if minutes <= 0:
+            return start
+        return self.moment_at(self.position(start) + minutes)
+
+    def add_working_days(self, start: datetime.datetime, days: float) -> datetime.datetime:
+        return self.add_working_minutes(start, round(days * self.day_minutes))
+
+    def clock_start(self, received: datetime.datetime) -> datetime.datetime:
+        """When the clock of a dossier received at ``received`` starts: the receipt itself on a
+        working day before the cut-off, else the opening of the next working day."""
+        day = received.date()
+        opening = self.sessions[0][0]
+        if self.is_working_day(day):
+            if received.time() < opening:
+                return datetime.datetime.combine(day, opening)
+            # Without a configured cut-off, the close of the office is the cut-off.
+            cutoff = self.cutoff or self.sessions[-1][1]
+            if received.time() <= cutoff:
+                return received
+        i = bisect.bisect_right(self._days, day)
+        if i >= len(self._days):
+            raise ValueError(f"{received:%d/%m/%Y} is outside the calendar")
+        return datetime.datetime.combine(self._days[i], opening)
+
+    def working_days(self, start: datetime.datetime, end: datetime.datetime) -> float:
+        """Working time between two moments in working days (8 hours = 1 day by default)."""
+        return self.working_minutes(start, end) / self.day_minutes
+
+
+def build_calendar(
+    swaps: Iterable[tuple[datetime.date, bool]] = (),
+    *,
+    sessions: tuple[Session, ...] = DEFAULT_SESSIONS,
+    cutoff: datetime.time | None = None,
+) -> WorkCalendar:
+    """A calendar from ``(day, is_working)`` rows (the ``CalendarDay`` table)."""
+    rows = list(swaps)
+    return WorkCalendar(
+        extra_working=frozenset(d for d, working in rows if working),
+        extra_off=frozenset(d for d, working in rows if not working),
+        sessions=sessions,
+        cutoff=cutoff,
+    )
+
+
+def parse_sessions(text: str) -> tuple[Session, ...]:
+    """``"07:30-11:30,13:00-17:00"`` as sessions (the ``DOSSIERS_OFFICE_HOURS`` setting)."""
+    sessions: list[Session] = []
+    for part in text.split(","):
+        a, b = (datetime.time.fromisoformat(x.strip()) for x in part.split("-"))
+        if b <= a or (sessions and a < sessions[-1][1]):
+            raise ValueError(f"office hours must be increasing: {text!r}")
+        sessions.append((a, b))
+    return tuple(sessions)

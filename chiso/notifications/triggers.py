@@ -1,0 +1,152 @@
+"""What the evaluation round tells people, and whom (issue 3: "deadline near, returned for
+explanation, published").
+
+Each function is called by the action that caused the event, inside its transaction: a
+rolled-back action leaves no notification and sends no e-mail. Texts are written in the
+province's language (``settings.LANGUAGE_CODE``, Vietnamese), whatever the language of the
+person who acted; links are paths of the pages (``/rounds/assessment/<id>/``,
+``/results/<year>/<block>/``). Each event has a ``dedup_key``, so the same event never reaches
+the same person twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, QuerySet
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from chiso.accounts.models import Role
+from chiso.assessments.models import Assessment, Deadline, Round
+from chiso.notifications.actions import notify
+from chiso.notifications.models import Notification
+
+AGENCY_PEOPLE = (Role.FOCAL_OFFICER, Role.AGENCY_LEADER)
+
+
+def agency_people(agency_ids: Iterable[int], roles: Iterable[str] = AGENCY_PEOPLE) -> QuerySet:
+    """Active users holding one of ``roles`` for one of the agencies (not their units: a unit
+    has its own focal officer)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__role__in=list(roles),
+            memberships__agency_id__in=list(agency_ids),
+        )
+        .distinct()
+    )
+
+
+def assessment_link(assessment: Assessment) -> str:
+    return f"/rounds/assessment/{assessment.pk}/"
+
+
+def results_link(year: int, block_code: str) -> str:
+    return f"/results/{year}/{block_code}/"
+
+
+def day(date: Any) -> str:
+    return f"{date:%d/%m/%Y}"
+
+
+def round_opened(rnd: Round) -> list[Notification]:
+    """Tell the focal officers and leaders of every agency of the round its deadlines."""
+    created: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for assessment in rnd.assessments.select_related("agency"):
+            agency = assessment.agency
+            created += notify(
+                agency_people([agency.pk]),
+                kind="round_opened",
+                title=_("The %(year)s administrative reform evaluation is open: %(block)s")
+                % {"year": rnd.year, "block": rnd.block.name},
+                body=_(
+                    "%(agency)s: self-assess every item with its evidence and submit by "
+                    "%(self)s; the agency leader approves by %(approval)s."
+                )
+                % {
+                    "agency": agency.name,
+                    "self": day(rnd.deadline(Deadline.SELF_ASSESSMENT, agency.pk)),
+                    "approval": day(rnd.deadline(Deadline.APPROVAL, agency.pk)),
+                },
+                link=assessment_link(assessment),
+                dedup_key=f"round-opened:{assessment.pk}",
+            )
+    return created
+
+
+def returned_for_explanation(rnd: Round) -> list[Notification]:
+    """Tell the focal officers of each agency with items marked for explanation how many
+    there are and by when to answer (the agency's extension counts)."""
+    marked = (
+        rnd.assessments.filter(entries__needs_explanation=True)
+        .annotate(marked=Count("entries"))
+        .select_related("agency")
+    )
+    created: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for assessment in marked:
+            agency = assessment.agency
+            created += notify(
+                agency_people([agency.pk], [Role.FOCAL_OFFICER]),
+                kind="explanation_requested",
+                title=_("%(agency)s: %(count)d items need an explanation")
+                % {"agency": agency.name, "count": assessment.marked},
+                body=_(
+                    "The appraisers ask %(agency)s to explain %(count)d items of the %(year)s "
+                    "evaluation. Answer and add evidence by %(date)s."
+                )
+                % {
+                    "agency": agency.name,
+                    "count": assessment.marked,
+                    "year": rnd.year,
+                    "date": day(rnd.deadline(Deadline.EXPLANATION, agency.pk)),
+                },
+                link=assessment_link(assessment),
+                dedup_key=f"explanation:{assessment.pk}",
+            )
+    return created
+
+
+def round_finalised(rnd: Round, computed_at: Any) -> list[Notification]:
+    """Tell the agency users of the block that the round's results are final (not yet public:
+    the link is their own assessment). ``computed_at`` of the result set keeps a round
+    finalised again after a reopening from being silenced by the first notification."""
+    created: list[Notification] = []
+    stamp = f"{computed_at:%Y%m%d%H%M%S%f}"
+    with translation.override(settings.LANGUAGE_CODE):
+        for assessment in rnd.assessments.select_related("agency"):
+            created += notify(
+                agency_people([assessment.agency_id]),
+                kind="round_finalised",
+                title=_("The %(year)s evaluation of %(block)s is finalised")
+                % {"year": rnd.year, "block": rnd.block.name},
+                body=_(
+                    "The reform office has finalised the scores of %(agency)s; the results "
+                    "will be announced when they are published."
+                )
+                % {"agency": assessment.agency.name},
+                link=assessment_link(assessment),
+                dedup_key=f"round-finalised:{rnd.pk}:{stamp}",
+            )
+    return created
+
+
+def results_published(result_set: Any) -> list[Notification]:
+    """Tell the agency users of the block that its results (a ``ResultSet``) are published."""
+    year, block = result_set.year, result_set.block
+    with translation.override(settings.LANGUAGE_CODE):
+        return notify(
+            agency_people(block.agencies.values_list("pk", flat=True)),
+            kind="results_published",
+            title=_("The %(year)s administrative reform index of %(block)s is published")
+            % {"year": year, "block": block.name},
+            body=_("The ranking and each agency's scorecard are now public."),
+            link=results_link(year, block.code),
+            dedup_key=f"results-published:{result_set.pk}",
+        )

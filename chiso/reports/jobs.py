@@ -1,0 +1,218 @@
+"""Generating official outputs in the background, with progress (docs/reports.md).
+
+``request_job`` records what a user asked for; ``run_job`` makes the file, storing its progress
+(done/total) in the database after each step (each agency, for a ZIP of scorecards) so the
+progress page can show it; a failure is stored with its message. Two ways to run jobs:
+
+- in the web process: the view calls :func:`start_in_background` once the request's transaction
+  has committed, which runs the job in a daemon thread;
+- by a worker or cron: ``chiso report_jobs run-pending`` (:func:`run_pending`).
+
+A job is claimed with one conditional UPDATE (pending → running), so a thread and a worker never
+run the same job twice, on SQLite as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import threading
+import zipfile
+from collections.abc import Callable
+from typing import Any
+
+from django.db import close_old_connections, connection, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.accounts import scope
+from chiso.audit.actions import record
+from chiso.reports.data import ranked_scores
+from chiso.reports.models import ReportJob
+from chiso.reports.pdf import province_pdf_for, scorecard_pdf
+from chiso.reports.xlsx import result_table_xlsx
+from chiso.results.models import ResultSet
+from chiso.results.queries import visible_result_sets
+
+log = logging.getLogger(__name__)
+
+Kind = ReportJob.Kind
+Status = ReportJob.Status
+
+
+class NoResults(Exception):
+    """The user may not see results for this year and block (the view answers 404)."""
+
+
+def _result_set(sets: QuerySet[ResultSet], year: int, block: str) -> ResultSet | None:
+    return sets.filter(year=year, block__code=block).first()
+
+
+def file_name(kind: str, year: int, result_set: ResultSet | None) -> str:
+    """The Vietnamese download name, as the direct downloads name their files."""
+    if kind == Kind.PROVINCE_PDF:
+        return f"Báo cáo chỉ số CCHC năm {year}.pdf"
+    block = result_set.block.name if result_set else ""
+    if kind == Kind.BLOCK_XLSX:
+        return f"Kết quả chỉ số CCHC {year} - {block}.xlsx"
+    return f"Phiếu kết quả chỉ số CCHC {year} - {block}.zip"
+
+
+@transaction.atomic
+def request_job(user: Any, kind: str, year: int, block: str = "") -> ReportJob:
+    """Record a pending job of ``kind`` for ``user``, after the same checks as the direct
+    downloads: a role is needed, and the user must see results of that year (and block).
+
+    Raises ``PermissionDenied`` without a role, :class:`NoResults` when nothing is visible.
+    """
+    scope.require_any_role(user)
+    if kind not in Kind.values:
+        raise NoResults
+    sets = visible_result_sets(user)
+    result_set = None
+    if kind == Kind.PROVINCE_PDF:
+        block = ""
+        if not sets.filter(year=year).exists():
+            raise NoResults
+    else:
+        result_set = _result_set(sets, year, block)
+        if result_set is None:
+            raise NoResults
+    job = ReportJob.objects.create(
+        key=secrets.token_urlsafe(24),
+        kind=kind,
+        year=year,
+        block_code=block,
+        file_name=file_name(kind, year, result_set),
+        requested_by=user,
+        requested_at=timezone.now(),
+    )
+    record(
+        "reports.job.requested",
+        actor=user,
+        obj=job,
+        data={"kind": kind, "year": year, "block": block},
+    )
+    return job
+
+
+def _progress(job: ReportJob, done: int, total: int) -> None:
+    # Its own statement, committed at once: the progress page reads it while the job runs.
+    ReportJob.objects.filter(pk=job.pk).update(done=done, total=total)
+    job.done, job.total = done, total
+
+
+def _write_scorecards(
+    job: ReportJob, result_set: ResultSet, sets: QuerySet[ResultSet], target: Any
+) -> None:
+    scores = ranked_scores(result_set)
+    _progress(job, 0, len(scores))
+    with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for number, score in enumerate(scores, start=1):
+            name = f"{number:02d} - {score.agency.name}.pdf"
+            archive.writestr(name, scorecard_pdf(score, sets))
+            _progress(job, number, len(scores))
+
+
+def _produce(job: ReportJob, target: Any) -> None:
+    """Write the job's file to the open binary file ``target``, reporting progress."""
+    sets = visible_result_sets(job.requested_by)
+    if job.kind == Kind.PROVINCE_PDF:
+        _progress(job, 0, 1)
+        content = province_pdf_for(job.year, sets)
+        if content is None:
+            raise NoResults(_("There are no results of %(year)s.") % {"year": job.year})
+        target.write(content)
+        _progress(job, 1, 1)
+        return
+    result_set = _result_set(sets, job.year, job.block_code)
+    if result_set is None:
+        raise NoResults(
+            _("There are no results of block %(block)s in %(year)s.")
+            % {"block": job.block_code, "year": job.year}
+        )
+    if job.kind == Kind.BLOCK_XLSX:
+        _progress(job, 0, 1)
+        target.write(result_table_xlsx(result_set))
+        _progress(job, 1, 1)
+    else:
+        _write_scorecards(job, result_set, sets, target)
+
+
+def _claim(job: ReportJob) -> bool:
+    """Move a pending job to running; False when another runner got it first."""
+    claimed = ReportJob.objects.filter(pk=job.pk, status=Status.PENDING).update(
+        status=Status.RUNNING, started_at=timezone.now()
+    )
+    return bool(claimed)
+
+
+def _execute(job: ReportJob) -> ReportJob:
+    job.refresh_from_db()
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    partial = job.path.with_suffix(".part")
+    try:
+        with partial.open("wb") as target:
+            _produce(job, target)
+        os.replace(partial, job.path)
+    except Exception as exc:  # every failure is the user's to see, not a silent dead thread
+        log.exception("report job %s failed", job.pk)
+        partial.unlink(missing_ok=True)
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=Status.FAILED,
+            error=str(exc) or exc.__class__.__name__,
+            finished_at=timezone.now(),
+        )
+    else:
+        ReportJob.objects.filter(pk=job.pk).update(
+            status=Status.DONE, size=job.path.stat().st_size, finished_at=timezone.now()
+        )
+    job.refresh_from_db()
+    return job
+
+
+def run_job(job: ReportJob) -> ReportJob:
+    """Run one pending job to its end (done or failed) and return it as stored.
+
+    Not atomic on purpose: progress and the final state must be visible to other requests
+    while it runs. A job someone else has claimed is returned as it is.
+    """
+    if not _claim(job):
+        job.refresh_from_db()
+        return job
+    return _execute(job)
+
+
+def run_pending(report: Callable[[ReportJob], Any] = lambda job: None) -> int:
+    """Run every pending job, oldest first; ``report`` is called after each. Returns how many
+    this call ran (jobs claimed meanwhile by another runner are skipped)."""
+    count = 0
+    for job in ReportJob.objects.filter(status=Status.PENDING).order_by("requested_at", "pk"):
+        if _claim(job):
+            report(_execute(job))
+            count += 1
+    return count
+
+
+def _run_in_thread(pk: int) -> None:
+    close_old_connections()
+    try:
+        job = ReportJob.objects.filter(pk=pk).first()
+        if job is not None:
+            run_job(job)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def start_in_background(job: ReportJob) -> None:
+    """Run ``job`` in a daemon thread of this process once the current transaction commits
+    (so the thread sees the job's row). A job whose process dies stays pending or running;
+    ``chiso report_jobs run-pending`` runs the pending ones."""
+    pk = job.pk
+    transaction.on_commit(
+        lambda: threading.Thread(
+            target=_run_in_thread, args=(pk,), name=f"report-job-{pk}", daemon=True
+        ).start()
+    )

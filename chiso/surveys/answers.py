@@ -1,0 +1,93 @@
+"""Turning what a respondent typed or ticked into stored answers, with Vietnamese messages.
+
+Answers are stored as ``{question code: value}``: an int for scale, single choice and number,
+a sorted list of ints for multiple choice and priorities, a string for text. Questions whose
+``show_if`` condition does not hold are dropped, so an answer given to a question that should
+not have been asked (possible on paper) never counts. No Django import.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from chiso.surveys.spec import TEXT_MAX, Question, Questionnaire
+
+Raw = str | list[str]
+
+
+def _ints(raw: Raw) -> list[str]:
+    parts = raw if isinstance(raw, list) else raw.replace(";", ",").replace(" ", ",").split(",")
+    return [p.strip() for p in parts if p.strip()]
+
+
+def parse_answer(question: Question, raw: Raw) -> tuple[Any, str]:
+    """(value, "") or (None, message); an empty answer gives (None, "")."""
+    if question.type == "text":
+        text = (raw if isinstance(raw, str) else " ".join(raw)).strip()
+        if len(text) > TEXT_MAX:
+            return None, f"tối đa {TEXT_MAX} ký tự"
+        return (text or None), ""
+    parts = _ints(raw)
+    if not parts:
+        return None, ""
+    if any(not p.isdigit() for p in parts):
+        return None, "phải là số"
+    values = [int(p) for p in parts]
+    if question.type == "number":
+        if len(values) != 1:
+            return None, "chỉ ghi một số"
+        value = values[0]
+        if question.minimum is not None and value < question.minimum:
+            return None, f"không nhỏ hơn {question.minimum}"
+        if question.maximum is not None and value > question.maximum:
+            return None, f"không lớn hơn {question.maximum}"
+        return value, ""
+    allowed = question.option_values()
+    wrong = [v for v in values if v not in allowed]
+    if wrong:
+        return None, f"không có phương án {wrong[0]}"
+    if question.type in ("scale", "single"):
+        if len(values) != 1:
+            return None, "chỉ chọn một phương án"
+        return values[0], ""
+    chosen = sorted(set(values))
+    if question.max_choices is not None and len(chosen) > question.max_choices:
+        return None, f"chọn tối đa {question.max_choices} phương án"
+    return chosen, ""
+
+
+def clean_answers(
+    questionnaire: Questionnaire,
+    raw: Mapping[str, Raw],
+    questions: Iterable[Question] | None = None,
+    earlier: Mapping[str, Any] | None = None,
+    *,
+    require: bool = True,
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Parse ``raw`` for ``questions`` (all by default). Returns (answers, errors by question
+    code). ``earlier`` holds answers of previous sections, so conditions can refer to them.
+    With ``require``, a required question that is asked but left empty is an error."""
+    answers: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    known = dict(earlier or {})
+    for question in questions if questions is not None else questionnaire.questions():
+        if not question.asked(known):
+            continue
+        value, message = parse_answer(question, raw.get(question.code, ""))
+        if message:
+            errors[question.code] = message
+        elif value is None:
+            if require and question.required:
+                errors[question.code] = "chưa trả lời"
+        else:
+            answers[question.code] = value
+            known[question.code] = value
+    return answers, errors
+
+
+def format_answer(value: Any) -> str:
+    """The answer as keyed on paper: ``4``, ``1,3`` or the text."""
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return "" if value is None else str(value)
