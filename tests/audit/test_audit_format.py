@@ -28,10 +28,7 @@ def test_an_item_change_reads_in_words_with_decimal_commas() -> None:
             "justification": ["", "Đã ban hành"],
         }
     )
-    assert (
-        text
-        == "điểm: 64,2 → 70; không đánh giá: Không → Có; thuyết minh: — → Đã ban hành"
-    )
+    assert text == "điểm: 64,2 → 70; không đánh giá: Không → Có; thuyết minh: — → Đã ban hành"
 
 
 def test_codes_are_not_numbers_and_times_are_vietnamese() -> None:
@@ -39,7 +36,9 @@ def test_codes_are_not_numbers_and_times_are_vietnamese() -> None:
         {"item": "1.2", "removed_at": [None, "2026-11-28T20:59:00+00:00"], "size": 12345}
     )
     assert "mục: 1.2" in text  # an item code stays as written
-    assert "thời điểm gỡ: — → 29/11/2026 03:59" in text  # UTC 20:59 is 03:59 the next day in Vietnam
+    assert (
+        "thời điểm gỡ: — → 29/11/2026 03:59" in text
+    )  # UTC 20:59 is 03:59 the next day in Vietnam
     assert "dung lượng (byte): 12345" in text
 
 
