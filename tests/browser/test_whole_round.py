@@ -382,7 +382,7 @@ def test_a_whole_round_in_the_browser_and_its_numbers_match_the_engine(
     public_row.get_by_role("link", name="Sở Tư pháp").click()
     main = page.locator("main")
     expect(main).to_contain_text(f"{vi(engine.final)}% · Tốt · hạng 1")
-    expect(main).to_contain_text(f"thưởng {vi(engine.bonus)}, trừ {vi(engine.penalty)}")
+    expect(main).to_contain_text(f"điểm thưởng {vi(engine.bonus)}, điểm trừ {vi(engine.penalty)}")
     for code in ("1", "2", "3"):
         node = engine.nodes[code]
         assert node.percent is not None
