@@ -86,6 +86,12 @@ def _stage(code: Any) -> str:
     return str(names.get(code, code))
 
 
+def _stage_order() -> dict[str, int]:
+    from chiso.assessments.models import Deadline, Stage
+
+    return {code: i for i, code in enumerate([*Deadline.values, *Stage.values])}
+
+
 def _lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
@@ -111,7 +117,10 @@ def _plain(value: Any, key: str = "") -> str:
             local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
             return f"{local:%d/%m/%Y %H:%M}"
     if isinstance(value, dict):
-        return ", ".join(f"{label_of(k)}: {_plain(v, key)}" for k, v in value.items())
+        # PostgreSQL's jsonb keeps keys in its own order: put stages in the round's order.
+        order = _stage_order()
+        items = sorted(value.items(), key=lambda kv: order.get(kv[0], len(order)))
+        return ", ".join(f"{label_of(k)}: {_plain(v, key)}" for k, v in items)
     if isinstance(value, list):
         return ", ".join(_plain(v, key) for v in value) or "—"
     return str(value)
