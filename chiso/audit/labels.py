@@ -135,6 +135,12 @@ KEY_LABELS = {
     "sha256": _("SHA-256"),
     "removed_at": _("removed at"),
     "file": _("file"),
+    # Surveys.
+    "group": _("respondent group"),
+    "channel": _("channel"),
+    "drawn": _("drawn at random"),
+    "form": _("form number"),
+    "state": _("state"),
     # Results and frameworks.
     "snapshot": _("snapshot"),
     "hash": _("fingerprint"),
