@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -21,7 +20,7 @@ from chiso.accounts import scope
 from chiso.audit.actions import record
 from chiso.dossiers.models import Procedure, ProcessStep, ProcessTemplate, Role, TimeUnit
 from chiso.lib.numbers import parse_decimal
-from chiso.org.columns import Column, Problem, RowReader, Sheet
+from chiso.org.columns import Column, ImportCounts, Problem, RowReader, Sheet
 from chiso.org.tabular import Table, TableError, read_table
 
 PROCEDURE_COLUMNS = (
@@ -100,25 +99,8 @@ ROLES = (
 )
 
 
-@dataclass
-class CatalogueReport:
-    problems: list[Problem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+class CatalogueReport(ImportCounts):
+    """What an import of catalogue rows found and did."""
 
 
 def _table(data: bytes, filename: str) -> Table:

@@ -14,6 +14,7 @@ from django.conf import settings
 
 from chiso.dossiers.rules import RuleSettings
 from chiso.dossiers.workcalendar import (
+    ANNOUNCED_SWAPS,
     DEFAULT_SESSIONS,
     WorkCalendar,
     build_calendar,
@@ -32,15 +33,17 @@ def rule_settings() -> RuleSettings:
 
 
 def current_calendar() -> WorkCalendar:
-    """The calendar with the ``CalendarDay`` exceptions and the configured office hours; cached
-    until an exception or a setting changes."""
+    """The calendar with the announced swaps, the ``CalendarDay`` exceptions and the configured
+    office hours; cached until an exception or a setting changes."""
     from chiso.dossiers.models import CalendarDay
 
     hours = getattr(settings, "DOSSIERS_OFFICE_HOURS", "")
     sessions = parse_sessions(hours) if hours else DEFAULT_SESSIONS
     cutoff_text = getattr(settings, "DOSSIERS_RECEIPT_CUTOFF", "")
     cutoff = datetime.time.fromisoformat(cutoff_text) if cutoff_text else None
-    rows = tuple(CalendarDay.objects.order_by("date").values_list("date", "is_working"))
+    days = dict(ANNOUNCED_SWAPS)
+    days.update(CalendarDay.objects.values_list("date", "is_working"))  # local rows win
+    rows = tuple(sorted(days.items()))
     key = (sessions, cutoff, rows)
     if key not in _cache:
         _cache.clear()

@@ -35,6 +35,14 @@ FIRST_YEAR = 2015
 LAST_YEAR = 2035
 
 Session = tuple[datetime.time, datetime.time]
+# The Saturdays worked in exchange for a bridge day off (làm bù), as the government announced
+# them: ``holidays.VN`` lists the day off of each swap but not the Saturday worked. Shipped with
+# the code so every installation has them; ``CalendarDay`` rows add or override days locally.
+ANNOUNCED_SWAPS: tuple[tuple[datetime.date, bool], ...] = (
+    (datetime.date(2024, 5, 4), True),  # for Monday 29/4/2024 off (30/4–1/5 of 2024)
+    (datetime.date(2025, 4, 26), True),  # for Friday 02/5/2025 off (30/4–1/5 of 2025)
+)
+
 DEFAULT_SESSIONS: tuple[Session, ...] = (
     (datetime.time(7, 30), datetime.time(11, 30)),
     (datetime.time(13, 0), datetime.time(17, 0)),

@@ -8,7 +8,7 @@ typo cannot silently leave an item without data; rates (unit %) must lie in 0–
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -20,7 +20,7 @@ from chiso.audit.actions import record
 from chiso.facts.models import Fact
 from chiso.frameworks.facts import FACTS
 from chiso.lib.numbers import fits, parse_decimal
-from chiso.org.columns import Column, Problem, Sheet
+from chiso.org.columns import Column, ImportCounts, Problem, Sheet
 from chiso.org.models import Agency
 from chiso.org.tabular import TableError, read_table
 
@@ -34,25 +34,8 @@ COLUMNS = (
 )
 
 
-@dataclass
-class FactImportReport:
-    problems: list[Problem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+class FactImportReport(ImportCounts):
+    """What an import of facts found and did."""
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -256,3 +257,27 @@ class RowReader:
 def day(value: datetime.date | None) -> str:
     """A date as written in files and messages: dd/mm/yyyy."""
     return value.strftime("%d/%m/%Y") if value else ""
+
+
+@dataclass
+class ImportCounts:
+    """What an import of a table found and did: ``problems`` non-empty means nothing was
+    written; otherwise how many rows were created, updated or already as in the file."""
+
+    problems: list[Problem] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "created": self.created,
+            "updated": self.updated,
+            "unchanged": self.unchanged,
+            "problems": [p.as_dict() for p in self.problems],
+        }

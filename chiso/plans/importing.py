@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.lib.numbers import parse_decimal
-from chiso.org.columns import Column, Problem, RowReader, Sheet
+from chiso.org.columns import Column, ImportCounts, Problem, RowReader, Sheet
 from chiso.org.models import Agency, Person
 from chiso.org.tabular import TableError, read_table, write_table
 from chiso.plans.actions import leader_allowed, save_task
@@ -78,25 +78,8 @@ def _key(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).casefold().split())
 
 
-@dataclass
-class TaskImportReport:
-    problems: list[Problem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "problems": [p.as_dict() for p in self.problems],
-        }
+class TaskImportReport(ImportCounts):
+    """What an import of plan tasks found and did."""
 
 
 @dataclass

@@ -1,8 +1,8 @@
 """The working calendar, worked by hand with a wall calendar of 2024.
 
 Office hours 07:30–11:30 and 13:00–17:00 (8 working hours a day). Tết 2024: Thursday 08/02 to
-Wednesday 14/02 off. The 30/4 bridge: Monday 29/4 off, Saturday 04/5 worked (a CalendarDay
-row shipped by migration 0002).
+Wednesday 14/02 off. The 30/4 bridge: Monday 29/4 off, Saturday 04/5 worked (an announced swap
+shipped with the code, ``ANNOUNCED_SWAPS``).
 """
 
 from __future__ import annotations
