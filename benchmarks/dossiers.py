@@ -6,20 +6,24 @@
 On a fresh database (a temporary SQLite file, or the PostgreSQL of ``DATABASE_URL``, which
 must be a throwaway one: the script migrates it and writes into it) the script:
 
-1. generates ``--dossiers`` synthetic dossiers in the DVCQG vocabulary, each with 3 processing
-   steps, a fee list and sometimes a supplement request, over 20 agencies and 10 procedures of
-   2024, half as a JSON Lines file and half as a CSV file;
+1. generates ``--dossiers`` synthetic dossiers in the DVCQG vocabulary (10⁵, 10⁶, 10⁷…), each
+   with 3 processing steps, a fee list, sometimes a supplement request and, for about 80 %, the
+   applicant's contact, over 20 agencies and 10 procedures of 2024, half as a JSON Lines file
+   and half as a CSV file (streamed to disk: memory does not grow with ``--dossiers``);
 2. times ``chiso.dossiers.ingest.import_file`` on each (parse, validate, derive, store the
    dossier, its steps and pauses, maintain the rollups, checkpoint) and prints dossiers/s;
 3. times ``recompute`` (derive every dossier again and rebuild the rollups) and, separately,
    ``rollups.rebuild`` (the aggregate alone);
 4. times the province and agency score cards for a year, a quarter and a month (p50, p95 over
-   ``--queries`` runs);
+   ``--queries`` runs), and the data of the province dashboard for the year (score card, monthly
+   trend, agencies ranked by their own score cards, late dossiers by field);
 5. loads the same dossiers' derived columns into DuckDB (in memory) and times the same rollup
    aggregation (``analytics.rollup_sql``) and a year score-card query on DuckDB's rollups, and
-   prints the ratios; it checks that DuckDB's rollups equal chiso's.
+   prints the ratios (chiso's full recompute and its rollup rebuild, each over DuckDB's
+   aggregation); it checks that DuckDB's rollups equal chiso's.
 
-Times are wall-clock (``time.perf_counter``) on whatever machine runs it; see
+The first line names the machine, the commit and the load average (the machine may be shared);
+the last one the load average again. Times are wall-clock (``time.perf_counter``) on whatever machine runs it; see
 docs/performance.md for recorded figures.
 """
 
@@ -32,10 +36,13 @@ import os
 import platform
 import random
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -86,14 +93,36 @@ def catalogue() -> tuple[list[str], list[str]]:
     return agencies, procedures
 
 
+CSV_FIELDS = (
+    "MaHoSo",
+    "MaTTHC",
+    "DonViXuLy",
+    "TrangThaiHoSo",
+    "KenhThucHien",
+    "NgayTiepNhan",
+    "NgayHenTra",
+    "NgayKetThucXuLy",
+    "DanhSachLePhi",
+    "DuocThanhToanTrucTuyen",
+    "HinhThucTra",
+    "DaSoHoaKetQua",
+    "QuaTrinhXuLy",
+    "DanhSachHoSoBoSung",
+    "ChuHoSo",
+    "LoaiDoiTuong",
+    "SoDienThoai",
+    "Email",
+    "DiaChi",
+)
+
+
 def generate(
     n: int, seed: int, agencies: list[str], procedures: list[str], prefix: str
-) -> list[dict]:
+) -> Iterator[dict[str, Any]]:
     import datetime
 
     rng = random.Random(seed)
     start = datetime.datetime(2024, 1, 2, 8, 0)
-    out = []
     for i in range(n):
         received = start + datetime.timedelta(days=rng.randrange(360), minutes=rng.randrange(480))
         due = received + datetime.timedelta(days=rng.randrange(3, 15))
@@ -114,7 +143,7 @@ def generate(
                 }
             )
             t = end
-        rec = {
+        rec: dict[str, Any] = {
             "MaHoSo": f"{prefix}{i:08d}",
             "MaTTHC": rng.choice(procedures),
             "DonViXuLy": rng.choice(agencies),
@@ -129,6 +158,17 @@ def generate(
             "DaSoHoaKetQua": rng.choice([0, 1]),
             "QuaTrinhXuLy": steps,
         }
+        if rng.random() < 0.8:  # the applicant's contact, as most one-stop systems send it
+            organisation = rng.random() < 0.15
+            rec.update(
+                {
+                    "ChuHoSo": f"Công ty {i}" if organisation else f"Nguyễn Văn {i}",
+                    "LoaiDoiTuong": 2 if organisation else 1,
+                    "SoDienThoai": f"09{rng.randrange(10**8):08d}",
+                    "Email": f"nguoi{i}@example.vn",
+                    "DiaChi": f"{rng.randrange(1, 200)} Lê Lợi, phường {rng.randrange(1, 20)}",
+                }
+            )
         if rec["TrangThaiHoSo"] == 4:
             rec["NgayKetThucXuLy"] = None
         if rng.random() < 0.05:
@@ -138,20 +178,18 @@ def generate(
                     "NgayCongDanBoSung": (received + datetime.timedelta(days=1)).strftime(fmt),
                 }
             ]
-        out.append(rec)
-    return out
+        yield rec
 
 
-def write_jsonl(path: Path, records: list[dict]) -> None:
+def write_jsonl(path: Path, records: Iterable[dict[str, Any]]) -> None:
     with path.open("w") as f:
         for r in records:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
 
 
-def write_csv(path: Path, records: list[dict]) -> None:
-    fields = sorted({k for r in records for k in r})
+def write_csv(path: Path, records: Iterable[dict[str, Any]]) -> None:
     with path.open("w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=fields)
+        w = csv.DictWriter(f, fieldnames=CSV_FIELDS)
         w.writeheader()
         for r in records:
             w.writerow(
@@ -162,6 +200,31 @@ def write_csv(path: Path, records: list[dict]) -> None:
                     for k, v in r.items()
                 }
             )
+
+
+def machine_state() -> str:
+    """The commit (and whether the tree has uncommitted changes) and the load average."""
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        commit, dirty = "?", ""
+    load = ", ".join(f"{x:.2f}" for x in os.getloadavg())
+    return f"commit {commit}{' + uncommitted changes' if dirty else ''}; load average {load}"
+
+
+def timed(run: Callable[[], object], count: int) -> tuple[float, float]:
+    """p50 and p95 in milliseconds of ``count`` runs."""
+    samples = []
+    for _ in range(count):
+        t = time.perf_counter()
+        run()
+        samples.append((time.perf_counter() - t) * 1000)
+    return percentiles(samples)
 
 
 def percentiles(samples: list[float]) -> tuple[float, float]:
@@ -180,8 +243,9 @@ def main() -> None:
         tmp = Path(tmpdir)
         setup(tmp)
         from django.db import connection
+        from django.db.models import Q
 
-        from chiso.dossiers import analytics, rollups
+        from chiso.dossiers import analytics, queries, rollups
         from chiso.dossiers.ingest import import_file, recompute
         from chiso.dossiers.models import DailyRollup, Dossier, StepEvent
         from chiso.dossiers.scorecard import parse_period, score_card
@@ -189,8 +253,10 @@ def main() -> None:
 
         print(
             f"# {platform.platform()}, Python {platform.python_version()}, "
-            f"{os.cpu_count()} CPUs, database {connection.vendor}"
+            f"{os.cpu_count()} CPUs, database {connection.vendor} "
+            f"{'.'.join(map(str, connection.get_database_version()))}"
         )
+        print(f"# {machine_state()}")
         agencies, procedures = catalogue()
         half = args.dossiers // 2
         t = time.perf_counter()
@@ -215,7 +281,11 @@ def main() -> None:
         )
         t = time.perf_counter()
         recompute()
-        print(f"recompute (derive all + rebuild rollups): {time.perf_counter() - t:.2f} s")
+        full = time.perf_counter() - t
+        print(
+            f"recompute (derive all + rebuild rollups): {full:.2f} s "
+            f"= {args.dossiers / full:,.0f} dossiers/s"
+        )
         t = time.perf_counter()
         rollups.rebuild()
         rebuild = time.perf_counter() - t
@@ -224,13 +294,18 @@ def main() -> None:
         for label in ("2024", "2024-Q2", "2024-05"):
             period = parse_period(label)
             for who, target in (("province", None), ("agency", agency)):
-                samples = []
-                for _ in range(args.queries):
-                    t = time.perf_counter()
-                    score_card(period, target)
-                    samples.append((time.perf_counter() - t) * 1000)
-                p50, p95 = percentiles(samples)
+                p50, p95 = timed(lambda: score_card(period, target), args.queries)  # noqa: B023
                 print(f"score card {who:8} {label:8}: p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
+        year = parse_period("2024")
+
+        def dashboard() -> None:  # what views.dashboard computes for the province
+            score_card(year)
+            queries.monthly_trend(Q(), year.year)
+            queries.ranking(Agency.objects.all(), year)
+            queries.late_by_field(Q(), year)
+
+        p50, p95 = timed(dashboard, max(3, args.queries // 4))
+        print(f"province dashboard 2024 (20 agencies ranked): p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
         import duckdb
 
         rows = analytics.export_rows()
@@ -261,7 +336,8 @@ def main() -> None:
         same = analytics.normalise(result) == analytics.normalise(analytics.run_on_django_db())
         print(
             f"DuckDB rollup aggregation: {duck:.3f} s (identical to chiso: {same}); "
-            f"chiso rebuild / DuckDB = {rebuild / duck:.1f}×"
+            f"chiso rebuild / DuckDB = {rebuild / duck:.1f}×, "
+            f"chiso full recompute / DuckDB = {full / duck:.1f}×"
         )
         con.execute(f"CREATE TABLE rollup AS {analytics.rollup_sql('dossier')}")
         samples = []
@@ -274,6 +350,7 @@ def main() -> None:
             samples.append((time.perf_counter() - t) * 1000)
         p50, p95 = percentiles(samples)
         print(f"DuckDB year counters from its rollups: p50 {p50:.2f} ms, p95 {p95:.2f} ms")
+        print(f"# {machine_state()}")
 
 
 if __name__ == "__main__":

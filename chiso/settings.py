@@ -204,3 +204,9 @@ CHISO_DEMO_DOSSIERS = envbool("CHISO_DEMO_DOSSIERS", "1")
 
 # Province this installation serves (shown in headers and reports).
 PROVINCE_NAME = os.environ.get("CHISO_PROVINCE_NAME", "Tỉnh Phú Yên")
+
+# Surveys' open link (docs/surveys.md): forms one address may start per hour, and how many
+# proxies in front of chiso append to X-Forwarded-For (the n-th entry from the end is the
+# client; 0 = ignore the header). Defaults: 1 behind the production TLS proxy, 0 in development.
+SURVEY_OPEN_LINK_PER_HOUR = envint("CHISO_SURVEY_OPEN_LINK_PER_HOUR", "20")
+SURVEY_TRUSTED_PROXIES = envint("CHISO_SURVEY_TRUSTED_PROXIES", "0" if DEBUG else "1")

@@ -1,4 +1,5 @@
-"""``/api/rounds`` and ``/api/assessments``: the evaluation round, read and written.
+"""``/api/rounds/{id}`` and ``/api/assessments``: the evaluation round, read and written
+(the list of rounds and the reform office's round administration: :mod:`chiso.api.rounds`).
 
 Who sees what is the rule of the pages (docs/evaluation-round.md): the reform office and the
 provincial leaders see every assessment; an agency's focal officers and leaders see their own
@@ -33,6 +34,7 @@ from chiso.accounts.models import Role
 from chiso.api.common import Named, Num, num, opt_num
 from chiso.api.errors import DENIED, Error, FieldError, NotFound, language
 from chiso.assessments import actions
+from chiso.assessments.inputs import counted
 from chiso.assessments.models import (
     AppraiserAssignment,
     Assessment,
@@ -191,6 +193,9 @@ class ItemOut(Schema):
     effective_value: Num | None = Field(
         description="The council's value, else round 2's, else round 1's, else the agency's"
     )
+    effective_step: str | None = Field(
+        description="Whose value effective_value is: self, appraisal_1, appraisal_2 or council"
+    )
     version: int
     updated_at: datetime.datetime | None
     evidence: list[EvidenceOut]
@@ -307,7 +312,7 @@ def _entry(request: HttpRequest, assessment: Assessment, code: str) -> ItemEntry
     return entry
 
 
-def _act(request: HttpRequest, action: Callable[[], T]) -> T:
+def act(request: HttpRequest, action: Callable[[], T]) -> T:
     """Run ``action`` in the caller's language, its refusals answered 409 or 422."""
     with translation.override(language(request)):
         try:
@@ -330,7 +335,7 @@ def _name(user: Any) -> str | None:
     return None if user is None else (user.get_full_name() or user.get_username())
 
 
-def _round(rnd: Round) -> dict[str, Any]:
+def round_out(rnd: Round) -> dict[str, Any]:
     return {
         "id": rnd.pk,
         "year": rnd.year,
@@ -355,7 +360,7 @@ def _round(rnd: Round) -> dict[str, Any]:
     }
 
 
-def _summary(a: Assessment) -> dict[str, Any]:
+def summary(a: Assessment) -> dict[str, Any]:
     """``a`` with its progress: annotated by :func:`_with_progress`, else counted here."""
     done, total = getattr(a, "items_done", None), getattr(a, "items_total", None)
     if done is None or total is None:
@@ -407,7 +412,7 @@ def _item(entry: ItemEntry, title: str, evidence: list[Evidence], seen: Sight) -
     v1, c1, marked = round_1 if seen.round_1 else (None, "", False)
     v2, c2 = round_2 if seen.round_2 else (None, "")
     vc, note = council if seen.council else (None, "")
-    effective = next((v for v in (vc, v2, v1, entry.self_value) if v is not None), None)
+    effective = counted(entry, round_1=seen.round_1, round_2=seen.round_2, council=seen.council)
     return {
         "code": entry.code,
         "title": title,
@@ -423,7 +428,8 @@ def _item(entry: ItemEntry, title: str, evidence: list[Evidence], seen: Sight) -
         "appraiser_comment_2": c2,
         "council_value": opt_num(vc),
         "council_note": note,
-        "effective_value": opt_num(effective),
+        "effective_value": opt_num(effective.value),
+        "effective_step": effective.step,
         "version": entry.version,
         "updated_at": entry.updated_at,
         "evidence": [_evidence(e) for e in evidence],
@@ -447,25 +453,7 @@ def _item_of(request: HttpRequest, entry: ItemEntry) -> dict[str, Any]:
 # Reading
 
 
-@router.get(
-    "/rounds",
-    operation_id="list_rounds",
-    response={200: RoundList, **DENIED, 422: Refused},
-    summary="Evaluation rounds the caller takes part in",
-)
-def list_rounds(request: HttpRequest) -> dict[str, Any]:
-    """Every round with at least one assessment the caller may see, newest year first."""
-    visible = visible_assessments(request.user)
-    rounds = Round.objects.select_related("block", "framework").order_by(
-        "-year", "block__order", "block__name"
-    )
-    if not scope.is_reform_office(request.user):
-        rounds = rounds.filter(pk__in=visible.values("round_id"))
-    items = [_round(r) for r in rounds]
-    return {"count": len(items), "items": items}
-
-
-def _visible_round(request: HttpRequest, round_id: int) -> tuple[Round, QuerySet[Assessment]]:
+def visible_round(request: HttpRequest, round_id: int) -> tuple[Round, QuerySet[Assessment]]:
     visible = visible_assessments(request.user).filter(round_id=round_id)
     rnd = Round.objects.select_related("block", "framework").filter(pk=round_id).first()
     if rnd is None or not (scope.is_reform_office(request.user) or visible.exists()):
@@ -481,11 +469,15 @@ def _visible_round(request: HttpRequest, round_id: int) -> tuple[Round, QuerySet
 )
 def get_round(request: HttpRequest, round_id: int = ID) -> dict[str, Any]:
     """The round's stage and deadlines, and the extensions of the agencies the caller sees."""
-    rnd, visible = _visible_round(request, round_id)
+    return round_detail(*visible_round(request, round_id))
+
+
+def round_detail(rnd: Round, visible: QuerySet[Assessment]) -> dict[str, Any]:
+    """The round, with the extensions of the agencies of ``visible``."""
     agencies = visible.values("agency_id")
     extensions = rnd.extensions.filter(agency_id__in=agencies).select_related("agency")
     return {
-        **_round(rnd),
+        **round_out(rnd),
         "extensions": [
             {
                 "agency": {"code": x.agency.code, "name": x.agency.name},
@@ -506,10 +498,10 @@ def get_round(request: HttpRequest, round_id: int = ID) -> dict[str, Any]:
 )
 def list_assessments(request: HttpRequest, round_id: int = ID) -> dict[str, Any]:
     """Each agency's stage, lateness, submission, approval and progress, by agency name."""
-    _rnd, visible = _visible_round(request, round_id)
+    _rnd, visible = visible_round(request, round_id)
     rows = _with_progress(visible.select_related("submitted_by", "approved_by"))
     rows = rows.order_by("agency__name")
-    items = [_summary(a) for a in rows]
+    items = [summary(a) for a in rows]
     return {"count": len(items), "items": items}
 
 
@@ -534,8 +526,8 @@ def get_assessment(request: HttpRequest, assessment_id: int = ID) -> dict[str, A
     titles = _titles(assessment.round)
     adjustments = assessment.adjustments.order_by("code") if seen.fields is None else []
     return {
-        **_summary(assessment),
-        "round": _round(assessment.round),
+        **summary(assessment),
+        "round": round_out(assessment.round),
         "items": [_item(e, titles.get(e.code, ""), evidence.get(e.pk, []), seen) for e in entries],
         "adjustments": [
             {"code": a.code, "count": num(a.count), "note": a.note} for a in adjustments
@@ -544,23 +536,44 @@ def get_assessment(request: HttpRequest, assessment_id: int = ID) -> dict[str, A
 
 
 # ---------------------------------------------------------------------------------------------
-# Writing
+# Writing: find the object in the caller's scope, call the action as the caller, answer anew.
+
+ITEM_WRITE: dict[int, Any] = {200: ItemOut, **BODY_ERRORS}
+ASSESSMENT_WRITE: dict[int, Any] = {200: AssessmentOut, **WRITE_ERRORS}
+
+
+def _write_item(
+    request: HttpRequest, assessment_id: int, code: str, write: Callable[[ItemEntry], Any]
+) -> dict[str, Any]:
+    """``write`` the item ``code`` of the assessment; the item as the caller now sees it."""
+    entry = _entry(request, _assessment(request, assessment_id), code)
+    act(request, lambda: write(entry))
+    return _item_of(request, entry)
+
+
+def _write_assessment(
+    request: HttpRequest, assessment_id: int, write: Callable[[Assessment], Assessment]
+) -> dict[str, Any]:
+    """``write`` the assessment; its summary afterwards."""
+    assessment = _assessment(request, assessment_id)
+    return summary(act(request, lambda: write(assessment)))
 
 
 @router.put(
     "/assessments/{assessment_id}/items/{code}/self",
     operation_id="save_self_assessment",
-    response={200: ItemOut, **BODY_ERRORS},
+    response=ITEM_WRITE,
     summary="The agency's own value for an item (focal officer)",
 )
 def save_self_assessment(
     request: HttpRequest, body: SelfAssessmentIn, assessment_id: int = ID, code: str = ITEM_CODE
 ) -> dict[str, Any]:
     """A draft value, N/A mark and justification, checked with the framework's rules."""
-    entry = _entry(request, _assessment(request, assessment_id), code)
-    _act(
+    return _write_item(
         request,
-        lambda: actions.save_self_assessment(
+        assessment_id,
+        code,
+        lambda entry: actions.save_self_assessment(
             entry.assessment,
             code,
             value=_decimal(body.value),
@@ -570,48 +583,71 @@ def save_self_assessment(
             actor=request.user,
         ),
     )
-    return _item_of(request, entry)
 
 
 @router.post(
     "/assessments/{assessment_id}/submit",
     operation_id="submit_assessment",
-    response={200: AssessmentOut, **WRITE_ERRORS},
+    response=ASSESSMENT_WRITE,
     summary="Send the self-assessment to the agency leader (focal officer)",
 )
 def submit_assessment(request: HttpRequest, assessment_id: int = ID) -> dict[str, Any]:
     """Every item needs a value or N/A; a submission after the deadline is recorded as late."""
-    assessment = _assessment(request, assessment_id)
-    done = _act(request, lambda: actions.submit_assessment(assessment, actor=request.user))
-    return _summary(done)
+    return _write_assessment(
+        request, assessment_id, lambda a: actions.submit_assessment(a, actor=request.user)
+    )
 
 
 @router.post(
     "/assessments/{assessment_id}/approve",
     operation_id="approve_assessment",
-    response={200: AssessmentOut, **WRITE_ERRORS},
+    response=ASSESSMENT_WRITE,
     summary="Approve the submitted self-assessment (agency leader)",
 )
 def approve_assessment(request: HttpRequest, assessment_id: int = ID) -> dict[str, Any]:
-    assessment = _assessment(request, assessment_id)
-    done = _act(request, lambda: actions.approve_submission(assessment, actor=request.user))
-    return _summary(done)
+    return _write_assessment(
+        request, assessment_id, lambda a: actions.approve_submission(a, actor=request.user)
+    )
+
+
+class ReturnIn(Schema):
+    reason: str = Field(
+        ..., max_length=10000, pattern=TEXT_PATTERN, description="What the agency must correct"
+    )
+
+
+@router.post(
+    "/assessments/{assessment_id}/return",
+    operation_id="return_assessment",
+    response={**ASSESSMENT_WRITE, 400: Error},
+    summary="Return the submission to the agency for correction (leader or reform office)",
+)
+def return_assessment(
+    request: HttpRequest, body: ReturnIn, assessment_id: int = ID
+) -> dict[str, Any]:
+    """Back to a draft, before appraisal round 1 starts; the focal officers are notified."""
+    return _write_assessment(
+        request,
+        assessment_id,
+        lambda a: actions.return_submission(a, reason=body.reason, actor=request.user),
+    )
 
 
 @router.put(
     "/assessments/{assessment_id}/items/{code}/appraisal",
     operation_id="record_appraisal",
-    response={200: ItemOut, **BODY_ERRORS},
+    response=ITEM_WRITE,
     summary="Appraised value of round 1 or 2 (the appraiser assigned to the field)",
 )
 def record_appraisal(
     request: HttpRequest, body: AppraisalIn, assessment_id: int = ID, code: str = ITEM_CODE
 ) -> dict[str, Any]:
     """Round 1 may mark the item for explanation; round 2 leaves that mark as it was."""
-    entry = _entry(request, _assessment(request, assessment_id), code)
-    _act(
+    return _write_item(
         request,
-        lambda: actions.record_appraisal(
+        assessment_id,
+        code,
+        lambda entry: actions.record_appraisal(
             entry,
             body.round_no,
             value=_decimal(body.value),
@@ -621,41 +657,41 @@ def record_appraisal(
             actor=request.user,
         ),
     )
-    return _item_of(request, entry)
 
 
 @router.put(
     "/assessments/{assessment_id}/items/{code}/explanation",
     operation_id="submit_explanation",
-    response={200: ItemOut, **BODY_ERRORS},
+    response=ITEM_WRITE,
     summary="The agency's explanation of a marked item (focal officer)",
 )
 def submit_explanation(
     request: HttpRequest, body: ExplanationIn, assessment_id: int = ID, code: str = ITEM_CODE
 ) -> dict[str, Any]:
-    entry = _entry(request, _assessment(request, assessment_id), code)
-    _act(
+    return _write_item(
         request,
-        lambda: actions.submit_explanation(
+        assessment_id,
+        code,
+        lambda entry: actions.submit_explanation(
             entry, text=body.text, expected_version=body.expected_version, actor=request.user
         ),
     )
-    return _item_of(request, entry)
 
 
 @router.put(
     "/assessments/{assessment_id}/items/{code}/council",
     operation_id="record_council_decision",
-    response={200: ItemOut, **BODY_ERRORS},
+    response=ITEM_WRITE,
     summary="The council's value for an item (reform office)",
 )
 def record_council_decision(
     request: HttpRequest, body: CouncilIn, assessment_id: int = ID, code: str = ITEM_CODE
 ) -> dict[str, Any]:
-    entry = _entry(request, _assessment(request, assessment_id), code)
-    _act(
+    return _write_item(
         request,
-        lambda: actions.record_council_decision(
+        assessment_id,
+        code,
+        lambda entry: actions.record_council_decision(
             entry,
             value=_decimal(body.value),
             note=body.note,
@@ -663,4 +699,3 @@ def record_council_decision(
             actor=request.user,
         ),
     )
-    return _item_of(request, entry)

@@ -25,6 +25,9 @@ class FactOut(Schema):
     name: str = Field(description="The name rules read, e.g. dossier.on_time_rate")
     label: str = Field(description="What the value means, in the caller's language")
     agency: Named
+    leader: Named | None = Field(
+        description="Set when the value is a leader's share within the agency (not scored)"
+    )
     year: int
     value: Num
     source: str
@@ -64,7 +67,9 @@ def list_facts(request: HttpRequest, filters: Query[FactFilters]) -> dict[str, A
         facts = facts.filter(agency__code=filters.agency)
     if filters.name:
         facts = facts.filter(name=filters.name)
-    facts = facts.select_related("agency").order_by("-year", "agency__name", "name")
+    facts = facts.select_related("agency", "person").order_by(
+        "-year", "agency__name", "name", "person__code"
+    )
     start = (filters.page - 1) * filters.page_size
     lang = language(request)
     return {
@@ -76,6 +81,7 @@ def list_facts(request: HttpRequest, filters: Query[FactFilters]) -> dict[str, A
                 "name": f.name,
                 "label": describe_fact(f.name, lang),
                 "agency": {"code": f.agency.code, "name": f.agency.name},
+                "leader": {"code": f.person.code, "name": f.person.full_name} if f.person else None,
                 "year": f.year,
                 "value": num(f.value),
                 "source": f.source,

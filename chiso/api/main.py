@@ -7,7 +7,7 @@ files django-ninja ships (``ninja`` is in INSTALLED_APPS), so the docs work offl
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from chiso.api import assessments, errors, facts, frameworks, org, results
+from chiso.api import assessments, errors, facts, frameworks, org, results, rounds
 from chiso.api.auth import AUTH
 from chiso.dossiers import api as dossiers_api
 from chiso.surveys import api as surveys_api
@@ -44,5 +44,6 @@ api.add_router("", frameworks.router)
 api.add_router("", results.router)
 api.add_router("", facts.router)
 api.add_router("", assessments.router)
+api.add_router("", rounds.router)
 api.add_router("", dossiers_api.router)
 api.add_router("", surveys_api.router)

@@ -11,13 +11,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from chiso.accounts import scope
-from chiso.assessments.models import Assessment, Deadline, Round, Stage
+from chiso.assessments.models import Assessment, Deadline, ItemEntry, Round, Stage
 from chiso.audit.actions import record
 from chiso.engine import AgencyInput, LeaderInput
 from chiso.engine.model import Framework as EngineFramework
@@ -120,17 +121,53 @@ def adjustments_of(
     return counts
 
 
+class ValueStep(models.TextChoices):
+    """The step of the flow whose value counts for an item."""
+
+    SELF = "self", gettext_lazy("Self-assessed")
+    APPRAISAL_1 = "appraisal_1", gettext_lazy("Appraisal round 1")
+    APPRAISAL_2 = "appraisal_2", gettext_lazy("Appraisal round 2")
+    COUNCIL = "council", gettext_lazy("Council")
+
+
+@dataclass(frozen=True)
+class Counted:
+    """An item's value for scoring and the step it comes from (both None: no value yet)."""
+
+    value: Decimal | None
+    step: ValueStep | None
+
+
+def counted(
+    entry: ItemEntry, *, round_1: bool = True, round_2: bool = True, council: bool = True
+) -> Counted:
+    """The value that counts for ``entry``: the council's, else round 2's, else round 1's, else
+    the agency's own — each later step overrides the earlier ones (par-index.md §1.4).
+
+    A reader who may not see a step yet (``chiso.assessments.visibility``) passes False for it,
+    and gets the value that counts as far as they may know."""
+    for shown, value, step in (
+        (council, entry.council_value, ValueStep.COUNCIL),
+        (round_2, entry.appraised_value_2, ValueStep.APPRAISAL_2),
+        (round_1, entry.appraised_value_1, ValueStep.APPRAISAL_1),
+        (True, entry.self_value, ValueStep.SELF),
+    ):
+        if shown and value is not None:
+            return Counted(value, step)
+    return Counted(None, None)
+
+
 def assessment_input(
     assessment: Assessment, framework: EngineFramework | None = None
 ) -> AgencyInput:
-    """One agency's input: each item's effective value (council → round 2 → round 1 → self)."""
+    """One agency's input: each item's value as :func:`counted` chooses it."""
     agency = assessment.agency
     entries = list(assessment.entries.all())
     return AgencyInput(
         agency=agency.code,
         name=agency.name,
         agency_type=agency.type.code,
-        values={e.code: v for e in entries if (v := e.effective_value) is not None},
+        values={e.code: v for e in entries if (v := counted(e).value) is not None},
         not_applicable=frozenset(e.code for e in entries if e.self_not_applicable),
         facts=facts_for(agency, assessment.round.year),
         adjustments=adjustments_of(assessment, framework),

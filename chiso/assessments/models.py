@@ -142,6 +142,9 @@ class DeadlineExtension(models.Model):
 class Assessment(models.Model):
     """One agency's evaluation in a round: its stage, submission and the leader's approval.
 
+    ``submitted_at``, ``submitted_by`` and ``late`` record the first submission: a submission
+    returned for correction and sent again keeps them (docs/evaluation-round.md).
+
     ``version`` grows with every change, so a page can tell that it shows an old state.
     """
 
@@ -157,6 +160,10 @@ class Assessment(models.Model):
     late = models.BooleanField(_("submitted late"), default=False)
     approved_by = user_fk(_("approved by"), "+")
     approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
+    # The last return of the submission to the agency for correction (return_submission).
+    returned_by = user_fk(_("returned by"), "+")
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    return_reason = models.TextField(_("reason for returning"), blank=True)
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
@@ -220,17 +227,11 @@ class ItemEntry(models.Model):
 
     @property
     def effective_value(self) -> Decimal | None:
-        """The value that counts: the council's, else round 2's, else round 1's, else the
-        agency's own — each later step overrides the earlier ones (par-index.md §1.4)."""
-        for value in (
-            self.council_value,
-            self.appraised_value_2,
-            self.appraised_value_1,
-            self.self_value,
-        ):
-            if value is not None:
-                return value
-        return None
+        """The value that counts, as :func:`chiso.assessments.inputs.counted` chooses it."""
+        # Imported here: inputs imports this module.
+        from chiso.assessments.inputs import counted
+
+        return counted(self).value
 
     @property
     def appraised_value(self) -> Decimal | None:

@@ -9,6 +9,7 @@ urlpatterns: list[URLPattern] = [
     path("assessment/<int:pk>/", agency.assessment_page, name="assessment"),
     path("assessment/<int:pk>/submit/", agency.submit, name="submit"),
     path("assessment/<int:pk>/approve/", agency.approve, name="approve"),
+    path("assessment/<int:pk>/return/", agency.return_to_agency, name="return"),
     path("assessment/<int:pk>/item/<str:code>/", agency_items.item, name="item"),
     path("assessment/<int:pk>/item/<str:code>/explain/", agency_items.explain, name="explain"),
     path("assessment/<int:pk>/evidence/", agency_evidence.upload, name="upload_evidence"),

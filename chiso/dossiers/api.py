@@ -13,7 +13,7 @@ from typing import Any
 from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from chiso.api.errors import DENIED, Error, Invalid
 from chiso.dossiers.ingest import push_batch
@@ -53,12 +53,15 @@ def push_dossiers(request: HttpRequest, body: BatchIn) -> Any:
     try:
         report = push_batch(body.dossiers, actor=request.user)
     except IntegrityError:
-        return 409, {
-            "detail": _(
-                "Another push wrote the same dossiers at the same time; nothing was saved, "
-                "send the batch again."
-            )
-        }
+        return Status(
+            409,
+            {
+                "detail": _(
+                    "Another push wrote the same dossiers at the same time; nothing was saved, "
+                    "send the batch again."
+                )
+            },
+        )
     return {
         "accepted": report.accepted,
         "quarantined": len(report.problems),

@@ -1,32 +1,182 @@
-"""Fast bulk writes: one prepared statement run with ``executemany``.
+"""Fast bulk writes for the ingest and the recompute: one statement per table per batch.
 
-Django's ``bulk_update`` writes ``CASE WHEN id = … THEN …`` for every field, which SQLite and
-PostgreSQL evaluate row by row against every branch: quadratic in the batch size, and the main
-cost of a recompute (79 s for 10 000 dossiers before, see docs/performance.md). An ``UPDATE …
-WHERE id = %s`` per row, sent as one ``executemany``, is linear.
+Django's ``bulk_create`` builds one big ``INSERT … VALUES`` per 999-parameter slice, and its
+``bulk_update`` writes ``CASE WHEN id = … THEN …`` for every field, which SQLite and PostgreSQL
+evaluate row by row against every branch: quadratic in the batch size. Here rows are plain
+tuples already in database form:
+
+- SQLite: one prepared statement run with ``executemany`` (in process, no round trip);
+- PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3), straight into the table for inserts, into a
+  temporary table followed by one ``UPDATE … FROM`` for updates.
+
+Callers hold the transaction. Values must be what the backend accepts (see :func:`db_moment`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import datetime
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, models
+
+_temp_names = itertools.count(1)
+_moments: dict[datetime.datetime, Any] = {}
+
+
+def quoted(*names: str) -> str:
+    return ", ".join(connection.ops.quote_name(n) for n in names)
+
+
+def db_moments() -> Callable[[datetime.datetime | None], Any]:
+    """A function giving an aware datetime as the backend stores it (SQLite: UTC text, as
+    Django writes it; PostgreSQL: itself). Asked once per batch: the connection proxy is slow."""
+    if connection.vendor != "sqlite":
+        return _same
+    adapt: Callable[[datetime.datetime], Any]
+    if settings.USE_TZ:
+        zone = connection.timezone  # what Django's adapt_datetimefield_value does, unrolled
+
+        def adapt(value: datetime.datetime) -> Any:
+            if value.tzinfo is not None:
+                value = value.astimezone(zone).replace(tzinfo=None)
+            return str(value)
+
+    else:
+        adapt = connection.ops.adapt_datetimefield_value
+
+    def stored(value: datetime.datetime | None) -> Any:
+        # Memoised: the same moments recur across the steps and items of a file.
+        if value is None:
+            return None
+        found = _moments.get(value)
+        if found is None:
+            if len(_moments) >= 500_000:
+                _moments.clear()
+            found = _moments[value] = adapt(value)
+        return found
+
+    return stored
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def insert_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order) into ``table``; a duplicate key raises
+    IntegrityError as a plain INSERT would."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # COPY bypasses Django's cursor wrapper: translate its errors (a duplicate key is
+            # IntegrityError, which the push API answers with 409).
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(
+                    f"COPY {connection.ops.quote_name(table)} ({quoted(*columns)}) FROM STDIN"
+                ) as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {connection.ops.quote_name(table)} ({quoted(*columns)}) VALUES ({marks})",
+            rows,
+        )
+
+
+def update_by_id(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+    """UPDATE ``columns`` of ``table`` from ``rows`` = (id, values in ``columns`` order)."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = f"chiso_update_{next(_temp_names)}"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
+                f"SELECT id, {quoted(*columns)} FROM {qn(table)} WITH NO DATA"
+            )
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {temp} (id, {quoted(*columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            assignments = ", ".join(f"{qn(c)} = {temp}.{qn(c)}" for c in columns)
+            cursor.execute(
+                f"UPDATE {qn(table)} SET {assignments} FROM {temp} WHERE {qn(table)}.id = {temp}.id"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
+            return
+        assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
+        cursor.executemany(
+            f"UPDATE {qn(table)} SET {assignments} WHERE id = %s",
+            [(*row[1:], row[0]) for row in rows],
+        )
+
+
+def upsert_rows(
+    table: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    conflict: Sequence[str],
+    assignments: str,
+) -> None:
+    """INSERT ``rows`` into ``table`` or, for a row whose ``conflict`` columns exist already,
+    UPDATE it by ``assignments`` (SQL that may name ``excluded.<column>``). A key may appear
+    once in ``rows``."""
+    if not rows:
+        return
+    qn = connection.ops.quote_name
+    upsert = f"ON CONFLICT ({quoted(*conflict)}) DO UPDATE SET {assignments}"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            temp = f"chiso_upsert_{next(_temp_names)}"
+            cursor.execute(
+                f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
+                f"SELECT {quoted(*columns)} FROM {qn(table)} WITH NO DATA"
+            )
+            with connection.wrap_database_errors:
+                with cursor.cursor.copy(f"COPY {temp} ({quoted(*columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            cursor.execute(
+                f"INSERT INTO {qn(table)} ({quoted(*columns)}) "
+                f"SELECT {quoted(*columns)} FROM {temp} {upsert}"
+            )
+            cursor.execute(f"DROP TABLE {temp}")
+            return
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(
+            f"INSERT INTO {qn(table)} ({quoted(*columns)}) VALUES ({marks}) {upsert}", rows
+        )
+
+
+def delete_where_in(table: str, column: str, values: Sequence[Any]) -> None:
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for part in chunks(values):
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"DELETE FROM {qn(table)} WHERE {qn(column)} IN ({marks})", part)
+
+
+def chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
+    """``values`` in slices small enough for any SQLite's parameter limit."""
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
 
 
 def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
-    """Write ``fields`` of ``objs`` (all of one model, all saved) in one statement per row."""
+    """Write ``fields`` of model instances ``objs`` (all of one model, all saved)."""
     if not objs:
         return
     meta = objs[0]._meta
     concrete: list[Any] = [meta.get_field(name) for name in fields]
-    qn = connection.ops.quote_name
-    assignments = ", ".join(f"{qn(f.column)} = %s" for f in concrete)
-    pk: Any = meta.pk
-    sql = f"UPDATE {qn(meta.db_table)} SET {assignments} WHERE {qn(pk.column)} = %s"
-    params: list[list[Any]] = [
-        [f.get_db_prep_save(getattr(o, f.attname), connection) for f in concrete] + [o.pk]
-        for o in objs
-    ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, params)
+    update_by_id(
+        meta.db_table,
+        [f.column for f in concrete],
+        [
+            (o.pk, *(f.get_db_prep_save(getattr(o, f.attname), connection) for f in concrete))
+            for o in objs
+        ],
+    )

@@ -4,6 +4,8 @@ Every row is checked first and every problem reported with its row and column; n
 written when there is any problem. Procedures are keyed by their code (re-importing updates
 them); a template is keyed by (procedure, version) and a re-imported version replaces its
 steps. Each created or changed record gets an audit row with old and new values.
+:func:`export_procedures` writes the catalogue in the import's own layout, so that an export
+imports back unchanged.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from chiso.audit.actions import record
 from chiso.dossiers.models import Procedure, ProcessStep, ProcessTemplate, Role, TimeUnit
 from chiso.lib.numbers import parse_decimal
 from chiso.org.columns import Column, ImportCounts, Problem, RowReader, Sheet
-from chiso.org.tabular import Table, TableError, read_table
+from chiso.org.tabular import Table, TableError, Value, read_table, write_table
 
 PROCEDURE_COLUMNS = (
     Column("code", "Mã TTHC", "Procedure code", required=True),
@@ -332,3 +334,45 @@ def import_templates(
             data={"old": old_steps, "new": new_steps, "file": filename},
         )
     return report
+
+
+# The words the export writes: the first Vietnamese spelling the import accepts for each value.
+LEVEL_WORDS = {"tinh": "cấp tỉnh", "xa": "cấp xã", "nganh_doc": "ngành dọc"}
+UNIT_WORDS = {"working_day": "ngày làm việc", "working_hour": "giờ làm việc", "day": "ngày"}
+ONLINE_WORDS = {"none": "không", "partial": "một phần", "full": "toàn trình"}
+
+
+def _number(value: Decimal) -> Value:
+    """10 as a number cell; 1.5 as the text "1,5", the way it is typed in Vietnam."""
+    if value == value.to_integral_value():
+        return int(value)
+    return format(value.normalize(), "f").replace(".", ",")
+
+
+def procedure_rows() -> list[list[Value]]:
+    """One row per procedure, in the order and words of :data:`PROCEDURE_COLUMNS`."""
+    return [
+        [
+            p.code,
+            p.name,
+            p.field_code,
+            p.field_name,
+            LEVEL_WORDS[p.level],
+            _number(p.time_limit),
+            UNIT_WORDS[p.time_unit],
+            ONLINE_WORDS[p.online],
+            "có" if p.full_online_eligible else "không",
+            "có" if p.has_fee else "không",
+            "có" if p.paper_result else "không",
+            p.valid_from or "",
+            p.valid_to or "",
+        ]
+        for p in Procedure.objects.order_by("code")
+    ]
+
+
+def export_procedures(fmt: str = "xlsx") -> bytes:
+    """The procedure catalogue as an ``xlsx`` (or ``csv``) file with the import's Vietnamese
+    headers: exporting, then importing the file, changes nothing."""
+    headers = [c.vi for c in PROCEDURE_COLUMNS]
+    return write_table(headers, procedure_rows(), fmt)

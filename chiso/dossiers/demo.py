@@ -6,6 +6,8 @@ fee-bearing dossiers, electronic result 26% of dossiers of procedures with a pap
 Exact counts are drawn without replacement, so the rates hold to the last decimal whatever the
 seed. Late dossiers are concentrated in land (đất đai), as the province said. The procedure
 codes are invented (prefix ``D.``): they are not real entries of the national database.
+Besides the year, each agency has a few dossiers still open today, due over the next working
+days, so that its "due soon" list shows something whatever the day the demo is built.
 """
 
 from __future__ import annotations
@@ -16,10 +18,13 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
 
+from django.utils import timezone
+
 from chiso.dossiers.conf import current_calendar
+from chiso.dossiers.demo_inputs import build_petitions_and_inputs
 from chiso.dossiers.ingest import ingest_records
 from chiso.dossiers.models import Dossier, Procedure, ProcessStep, ProcessTemplate
-from chiso.dossiers.workcalendar import WorkCalendar
+from chiso.dossiers.workcalendar import WorkCalendar, local
 from chiso.org.models import Agency
 
 SEED = 766
@@ -117,6 +122,10 @@ LAND_STEPS = [
     (4, "Ký duyệt", "lanh_dao_co_quan", "Lãnh đạo Sở", Decimal("1.5")),
     (5, "Trả kết quả", "mot_cua", "Bộ phận Một cửa", Decimal(1)),
 ]
+# The open dossiers of each agency are due this many working days after today's opening
+# (three within the three-day "due soon" horizon, one later); one land dossier is overdue.
+OPEN_DUE_IN = (0.5, 1.5, 2.5, 8.0)
+OVERDUE_LAND = (-1.0,)
 PEOPLE = {
     "mot_cua": ["Nguyễn Thị Hoa", "Lê Thị Thu"],
     "chuyen_vien": ["Trần Văn Bình", "Phạm Quốc Dũng", "Võ Thị Hạnh", "Đặng Minh Khoa"],
@@ -279,16 +288,69 @@ def _records(cal: WorkCalendar, agencies: dict[str, Agency]) -> Iterator[dict[st
             yield rec
 
 
+def _open_records(
+    cal: WorkCalendar, agencies: dict[str, Agency], today: datetime.date
+) -> Iterator[dict[str, Any]]:
+    """Dossiers still being processed today, due over the next working days, for every agency
+    of the demo (the "due soon" lists). Their codes do not carry a date: a later run re-sends
+    them with dates moved to its own day, so a demo database always has some."""
+    rng = random.Random(SEED)
+    day = cal.day_minutes
+    # The opening of today, or of the next working day.
+    base = cal.clock_start(datetime.datetime.combine(today, datetime.time(0, 0)))
+    for code, _n, _f, _fn, limit, _eligible, fee, _paper, owners, _count, _late in PROCEDURES:
+        offsets = OPEN_DUE_IN + (OVERDUE_LAND if code == "D.DD.001" else ())
+        for owner in owners:
+            for k, offset in enumerate(offsets):
+                due = cal.moment_at(cal.position(base) + round(offset * day))
+                received = cal.moment_at(cal.position(due) - limit * day)
+                rec: dict[str, Any] = {
+                    "MaHoSo": f"{agencies[owner].electronic_id}-DANGXL-"
+                    f"{code[2:].replace('.', '')}{k:02d}",
+                    "MaTTHC": code,
+                    "DonViXuLy": owner,
+                    "TrangThaiHoSo": 4,  # being processed (đang xử lý)
+                    "KenhThucHien": 2 if rng.random() < 0.6 else 1,
+                    "NgayTiepNhan": _fmt(received),
+                    "NgayHenTra": _fmt(due),
+                    "DanhSachLePhi": [{"TenPhiLePhi": "Lệ phí", "Gia": 100000}] if fee else [],
+                }
+                if code == "D.DD.001":
+                    # Received and examined up to the specialist, who holds it now.
+                    start = cal.clock_start(received)
+                    handed = cal.add_working_minutes(start, day // 2)
+                    rec["QuaTrinhXuLy"] = [
+                        {
+                            "ThuTu": number,
+                            "BuocQuyTrinh": number,
+                            "TenBuoc": name,
+                            "VaiTro": role,
+                            "NguoiXuLy": rng.choice(PEOPLE[role]),
+                            "PhongBanXuLy": unit,
+                            "NgayBatDau": _fmt(begin),
+                            **({"NgayKetThuc": _fmt(handed)} if number == 1 else {}),
+                        }
+                        for (number, name, role, unit, _days), begin in zip(
+                            LAND_STEPS[:2], (start, handed), strict=True
+                        )
+                    ]
+                yield rec
+
+
 def build_dossiers(progress: Callable[[str], Any] = print) -> None:
-    """Create the catalogue and the 2024 dossiers (idempotent: re-running re-sends the same
-    dossiers, which changes nothing)."""
+    """Create the catalogue, the 2024 dossiers and the dossiers open today (idempotent:
+    re-running re-sends the same dossiers, which changes nothing on the same day)."""
     cal = current_calendar()
     _catalogue()
+    build_petitions_and_inputs(progress)
     agencies = {
         a.code: a for a in Agency.objects.filter(code__in=[o for p in PROCEDURES for o in p[8]])
     }
     if Dossier.objects.filter(procedure__code__startswith="D.", counted_on__year=YEAR).exists():
         progress(f"  {Dossier.objects.count()} hồ sơ TTHC (đã có)")
-        return
-    count = ingest_records(_records(cal, agencies))
-    progress(f"  {count} hồ sơ TTHC năm {YEAR}")
+    else:
+        count = ingest_records(_records(cal, agencies))
+        progress(f"  {count} hồ sơ TTHC năm {YEAR}")
+    today = local(timezone.now()).date()
+    opened = ingest_records(_open_records(cal, agencies, today))
+    progress(f"  {opened} hồ sơ đang giải quyết, hẹn trả trong những ngày tới")

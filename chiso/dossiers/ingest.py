@@ -9,8 +9,9 @@
   transaction, and the file's checkpoint (:class:`ImportRun.last_line`) is written in it, so
   a crash loses at most the batch in flight and a re-run resumes after the last committed line
   without counting anything twice.
-- **Fast**: one statement per table per batch (bulk_create, executemany updates), derivation in Python
-  with the precomputed calendar.
+- **Fast**: records become plain tuples, never model instances; one statement per table per
+  batch (:mod:`chiso.dossiers.bulk`: executemany on SQLite, COPY on PostgreSQL); derivation in
+  Python with the precomputed calendar; the rollup deltas of the batch in one upsert.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ import hashlib
 import io
 import json
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -34,10 +37,18 @@ from django.utils.translation import gettext as _
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
 from chiso.dossiers import rollups
-from chiso.dossiers.bulk import update_rows
+from chiso.dossiers.bulk import (
+    chunks,
+    db_moments,
+    delete_where_in,
+    insert_rows,
+    update_by_id,
+    upsert_rows,
+)
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.models import (
     Apology,
+    Applicant,
     Dossier,
     ImportRun,
     Pause,
@@ -47,7 +58,14 @@ from chiso.dossiers.models import (
     StepEvent,
 )
 from chiso.dossiers.parsing import ParsedDossier, parse_record
-from chiso.dossiers.rules import DossierInput, PauseInput, RuleSettings, StepInput, derive
+from chiso.dossiers.rules import (
+    DossierInput,
+    PauseInput,
+    RuleSettings,
+    StepInput,
+    StepOutcome,
+    derive,
+)
 from chiso.dossiers.workcalendar import WorkCalendar, local
 from chiso.org.models import Agency
 from chiso.org.tabular import TableError, read_table
@@ -87,6 +105,44 @@ DERIVED_FIELDS = (
     "is_reused",
     "responsible_seq",
 )
+DOSSIER_COLUMNS = (
+    "code",
+    "agency_id",
+    "procedure_id",
+    "field_code",
+    *RAW_FIELDS,
+    *DERIVED_FIELDS,
+    "updated_at",
+)
+# Positions of the datetimes in a dossier row without its code and update time.
+MOMENT_POSITIONS = tuple(
+    i
+    for i, name in enumerate(DOSSIER_COLUMNS[1:-1])
+    if name in ("received_at", "due_at", "due_initial", "finished_at", "returned_at")
+)
+# What a stored dossier contributes to the rollups (rollups.contribution reads these).
+CONTRIBUTION_FIELDS = (
+    "agency_id",
+    "procedure_id",
+    "field_code",
+    "channel",
+    "synced",
+    *DERIVED_FIELDS,
+)
+STEP_FIELDS = (
+    "seq",
+    "step_number",
+    "name",
+    "role",
+    "person",
+    "unit",
+    "started_at",
+    "ended_at",
+    "allotted_minutes",
+)
+PAUSE_FIELDS = ("kind", "requested_at", "completed_at")
+APOLOGY_FIELDS = ("issued_at", "new_due_at", "reason")
+APPLICANT_FIELDS = ("kind", "name", "phone", "email", "address")
 PUSH_ROLES = ("focal_officer", "agency_leader")
 Progress = Callable[[int, int], Any]  # (lines done, lines in file)
 
@@ -140,10 +196,71 @@ class Context:
         )
 
 
-def _merge(old: Iterable[Any], new: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
-    merged = {key(x): x for x in old}
-    merged.update((key(x), x) for x in new)
-    return [merged[k] for k in sorted(merged, key=str)]
+def _local(moment: datetime.datetime | None) -> datetime.datetime | None:
+    return None if moment is None else local(moment)
+
+
+def derive_values(
+    calendar: WorkCalendar,
+    rules: RuleSettings,
+    as_of: datetime.datetime,
+    procedure: Procedure,
+    raw: dict[str, Any],
+    pauses: Iterable[Sequence[Any]],
+    apologies: Iterable[Sequence[Any]],
+    steps: Iterable[Sequence[Any]],
+) -> tuple[dict[str, Any], tuple[StepOutcome, ...]]:
+    """The derived fields (:data:`DERIVED_FIELDS`) of a dossier and the outcome of its steps,
+    from its raw fields (``raw``, the :data:`RAW_FIELDS`), pauses (kind, requested, completed),
+    apologies (issued, new due, …) and steps (seq, started, ended, allotted minutes), all
+    with aware or local datetimes (rules.py)."""
+    received = local(raw["received_at"])
+    d = DossierInput(
+        received_at=received,
+        status=raw["status"],
+        channel=raw["channel"],
+        due_initial=_local(raw["due_initial"]),
+        due_at=_local(raw["due_at"]),
+        finished_at=_local(raw["finished_at"]),
+        returned_at=_local(raw["returned_at"]),
+        time_limit=procedure.time_limit,
+        time_unit=procedure.time_unit,
+        pauses=[PauseInput(p[0], local(p[1]), _local(p[2])) for p in pauses],
+        apologies=[(local(a[0]), local(a[1])) for a in apologies],
+        steps=[
+            StepInput(s[0], local(s[1]), _local(s[2]), s[3])
+            for s in sorted(steps, key=itemgetter(0))
+        ],
+        fee_total=raw["fee_total"],
+        has_fee=procedure.has_fee,
+        paid_online=raw["paid_online"],
+        result_channel=raw["result_channel"],
+        paper_result=procedure.paper_result,
+        e_result=raw["e_result"],
+        digitised=raw["digitised"],
+        reused_data=raw["reused_data"],
+        full_online_eligible=procedure.full_online_eligible,
+    )
+    out = derive(calendar, d, as_of, rules)
+    derived = {
+        "counted_on": received.date(),
+        "is_counted": out.counted,
+        "settled": out.settled,
+        "on_time": out.on_time,
+        "on_time_extended": out.on_time_extended,
+        "late_days": out.late_days,
+        "late_without_apology": out.late_without_apology,
+        "is_eligible": out.eligible,
+        "full_online": out.full_online,
+        "is_fee_bearing": out.fee_bearing,
+        "is_paid_online": out.paid_online,
+        "is_paper": procedure.paper_result,
+        "is_e_result": out.e_result,
+        "is_digitised": out.digitised,
+        "is_reused": out.reused,
+        "responsible_seq": out.responsible_seq,
+    }
+    return derived, out.steps
 
 
 def derive_dossier(
@@ -157,164 +274,173 @@ def derive_dossier(
     steps: list[StepEvent],
 ) -> None:
     """Write the derived fields of ``dossier`` (and its steps) from its raw fields (rules.py)."""
-    d = DossierInput(
-        received_at=local(dossier.received_at),
-        status=dossier.status,
-        channel=dossier.channel,
-        due_initial=local(dossier.due_initial) if dossier.due_initial else None,
-        due_at=local(dossier.due_at) if dossier.due_at else None,
-        finished_at=local(dossier.finished_at) if dossier.finished_at else None,
-        returned_at=local(dossier.returned_at) if dossier.returned_at else None,
-        time_limit=procedure.time_limit,
-        time_unit=procedure.time_unit,
-        pauses=[
-            PauseInput(
-                p.kind, local(p.requested_at), local(p.completed_at) if p.completed_at else None
-            )
-            for p in pauses
-        ],
-        apologies=[(local(a.issued_at), local(a.new_due_at)) for a in apologies],
-        steps=[
-            StepInput(
-                s.seq,
-                local(s.started_at),
-                local(s.ended_at) if s.ended_at else None,
-                s.allotted_minutes,
-            )
-            for s in sorted(steps, key=lambda s: s.seq)
-        ],
-        fee_total=dossier.fee_total,
-        has_fee=procedure.has_fee,
-        paid_online=dossier.paid_online,
-        result_channel=dossier.result_channel,
-        paper_result=procedure.paper_result,
-        e_result=dossier.e_result,
-        digitised=dossier.digitised,
-        reused_data=dossier.reused_data,
-        full_online_eligible=procedure.full_online_eligible,
+    derived, outcomes = derive_values(
+        ctx_calendar,
+        rules,
+        as_of,
+        procedure,
+        {name: getattr(dossier, name) for name in RAW_FIELDS},
+        [(p.kind, p.requested_at, p.completed_at) for p in pauses],
+        [(a.issued_at, a.new_due_at) for a in apologies],
+        [(s.seq, s.started_at, s.ended_at, s.allotted_minutes) for s in steps],
     )
-    out = derive(ctx_calendar, d, as_of, rules)
-    dossier.counted_on = d.received_at.date()
-    dossier.is_counted = out.counted
-    dossier.settled = out.settled
-    dossier.on_time = out.on_time
-    dossier.on_time_extended = out.on_time_extended
-    dossier.late_days = out.late_days
-    dossier.late_without_apology = out.late_without_apology
-    dossier.is_eligible = out.eligible
-    dossier.full_online = out.full_online
-    dossier.is_fee_bearing = out.fee_bearing
-    dossier.is_paid_online = out.paid_online
-    dossier.is_paper = procedure.paper_result
-    dossier.is_e_result = out.e_result
-    dossier.is_digitised = out.digitised
-    dossier.is_reused = out.reused
-    dossier.responsible_seq = out.responsible_seq
-    by_seq = {s.seq: s for s in out.steps}
+    for name, value in derived.items():
+        setattr(dossier, name, value)
+    by_seq = {s.seq: s for s in outcomes}
     for s in steps:
         s.used_minutes = by_seq[s.seq].used_minutes
         s.overrun_minutes = by_seq[s.seq].overrun_minutes
 
 
+def _stored(model: Any, fields: Sequence[str], ids: list[int]) -> dict[int, list[tuple[Any, ...]]]:
+    """The ``fields`` of the items of the dossiers ``ids``, per dossier."""
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for part in chunks(ids):
+        for row in model.objects.filter(dossier_id__in=part).values_list("dossier_id", *fields):
+            out.setdefault(row[0], []).append(row[1:])
+    return out
+
+
+def _merged(old: list[tuple[Any, ...]], new: Iterable[tuple[Any, ...]], width: int) -> list[Any]:
+    """Stored and sent items keyed by their first ``width`` values: a sent item replaces the
+    stored one of the same key, new ones are added, none is duplicated."""
+    merged = {item[:width]: item for item in old}
+    merged.update((item[:width], item) for item in new)
+    return list(merged.values())
+
+
 def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
-    """Upsert a batch of parsed dossiers with their items and rollup changes. The caller holds
-    the transaction."""
+    """Upsert a batch of parsed dossiers with their items, applicants and rollup changes. The
+    caller holds the transaction."""
     latest: dict[str, ParsedDossier] = {}
     for p in parsed:  # the same dossier twice in a batch: the later record wins
         if p.code in latest:
             p.pauses = latest[p.code].pauses + p.pauses
             p.apologies = latest[p.code].apologies + p.apologies
             p.steps = latest[p.code].steps + p.steps
+            p.applicant = p.applicant or latest[p.code].applicant
         latest[p.code] = p
-    existing = {d.code: d for d in Dossier.objects.filter(code__in=list(latest))}
-    old_ids = [d.pk for d in existing.values()]
-    old_pauses: dict[int, list[Pause]] = {}
-    old_apologies: dict[int, list[Apology]] = {}
-    old_steps: dict[int, list[StepEvent]] = {}
-    if old_ids:
-        for pause in Pause.objects.filter(dossier_id__in=old_ids):
-            old_pauses.setdefault(pause.dossier_id, []).append(pause)
-        for apology in Apology.objects.filter(dossier_id__in=old_ids):
-            old_apologies.setdefault(apology.dossier_id, []).append(apology)
-        for step in StepEvent.objects.filter(dossier_id__in=old_ids):
-            old_steps.setdefault(step.dossier_id, []).append(step)
-    deltas = rollups.Deltas()
-    new_dossiers, changed = [], []
-    children: list[tuple[Dossier, list[Pause], list[Apology], list[StepEvent]]] = []
-    for code, p in latest.items():
-        dossier = existing.get(code)
-        if dossier is None:
-            dossier = Dossier(code=code)
-            new_dossiers.append(dossier)
-            olds: tuple[list[Pause], list[Apology], list[StepEvent]] = ([], [], [])
-        else:
-            deltas.add(dossier, -1)
-            changed.append(dossier)
-            olds = (
-                old_pauses.get(dossier.pk, []),
-                old_apologies.get(dossier.pk, []),
-                old_steps.get(dossier.pk, []),
+    existing: dict[str, SimpleNamespace] = {}
+    for part in chunks(list(latest)):
+        for row in Dossier.objects.filter(code__in=part).values_list(
+            "pk", "code", *CONTRIBUTION_FIELDS
+        ):
+            existing[row[1]] = SimpleNamespace(
+                pk=row[0], **dict(zip(CONTRIBUTION_FIELDS, row[2:], strict=True))
             )
-        dossier.agency_id = p.agency_id
-        dossier.procedure = p.procedure
-        dossier.field_code = p.procedure.field_code
-        for name, value in p.values.items():
-            setattr(dossier, name, value)
-        pauses = _merge(
-            olds[0],
-            [Pause(kind=k, requested_at=a, completed_at=b) for k, a, b in p.pauses],
-            key=lambda x: (x.kind, x.requested_at),
+    old_ids = [d.pk for d in existing.values()]
+    old_pauses = _stored(Pause, PAUSE_FIELDS, old_ids) if old_ids else {}
+    old_apologies = _stored(Apology, APOLOGY_FIELDS, old_ids) if old_ids else {}
+    old_steps = _stored(StepEvent, STEP_FIELDS, old_ids) if old_ids else {}
+    deltas = rollups.Deltas()
+    moment = db_moments()
+    now = moment(timezone.now())
+    new_rows, changed_rows = [], []
+    # Per dossier code: its pauses, apologies, steps (with their outcome) and applicant.
+    items: dict[str, tuple[list[Any], list[Any], list[Any], Any]] = {}
+    for code, p in latest.items():
+        old = existing.get(code)
+        pauses = p.pauses
+        apologies = p.apologies
+        steps: list[tuple[Any, ...]] = [
+            (
+                s.seq,
+                s.step_number,
+                s.name,
+                s.role,
+                s.person,
+                s.unit,
+                s.started_at,
+                s.ended_at,
+                s.allotted_minutes,
+            )
+            for s in p.steps
+        ]
+        if old is not None:
+            deltas.add(old, -1)
+            pauses = _merged(old_pauses.get(old.pk, []), pauses, 2)
+            apologies = _merged(old_apologies.get(old.pk, []), apologies, 1)
+            steps = _merged(old_steps.get(old.pk, []), steps, 1)
+        else:
+            # Within one record too, an item key sent twice is stored once (the later wins).
+            pauses = _merged([], pauses, 2)
+            apologies = _merged([], apologies, 1)
+            steps = _merged([], steps, 1)
+        derived, outcomes = derive_values(
+            ctx.calendar,
+            ctx.settings,
+            ctx.as_of,
+            p.procedure,
+            p.values,
+            pauses,
+            apologies,
+            [(s[0], s[6], s[7], s[8]) for s in steps],
         )
-        apologies = _merge(
-            olds[1],
-            [Apology(issued_at=i, new_due_at=n, reason=r) for i, n, r in p.apologies],
-            key=lambda x: x.issued_at,
-        )
-        steps = _merge(
-            olds[2],
-            [
-                StepEvent(
-                    seq=s.seq,
-                    step_number=s.step_number,
-                    name=s.name,
-                    role=s.role,
-                    person=s.person,
-                    unit=s.unit,
-                    started_at=s.started_at,
-                    ended_at=s.ended_at,
-                    allotted_minutes=s.allotted_minutes,
-                )
-                for s in p.steps
-            ],
-            key=lambda x: x.seq,
-        )
-        derive_dossier(
-            ctx.calendar, ctx.settings, ctx.as_of, dossier, p.procedure, pauses, apologies, steps
-        )
-        deltas.add(dossier, +1)
-        children.append((dossier, pauses, apologies, steps))
-    Dossier.objects.bulk_create(new_dossiers, batch_size=1000)
-    if changed:
-        update_rows(changed, ["agency", "procedure", "field_code", *RAW_FIELDS, *DERIVED_FIELDS])
-    # Items are rewritten whole for the dossiers of the batch: their merged sets already hold
-    # the stored items, so nothing is lost and no key is duplicated.
+        by_seq = {o.seq: o for o in outcomes}
+        steps = [(*s, by_seq[s[0]].used_minutes, by_seq[s[0]].overrun_minutes) for s in steps]
+        values = {
+            "agency_id": p.agency_id,
+            "procedure_id": p.procedure.pk,
+            "field_code": p.procedure.field_code,
+            **p.values,
+            **derived,
+        }
+        deltas.add(SimpleNamespace(**values), +1)
+        row = [values[c] for c in DOSSIER_COLUMNS[1:-1]]
+        for i in MOMENT_POSITIONS:
+            row[i] = moment(row[i])
+        if old is None:
+            new_rows.append((code, *row, now))
+        else:
+            changed_rows.append((old.pk, *row, now))
+        items[code] = (pauses, apologies, steps, p.applicant)
+    table = Dossier._meta.db_table
+    insert_rows(table, DOSSIER_COLUMNS, new_rows)
+    update_by_id(table, DOSSIER_COLUMNS[1:], changed_rows)
+    ids = {code: d.pk for code, d in existing.items()}
+    for part in chunks([r[0] for r in new_rows]):
+        ids.update(Dossier.objects.filter(code__in=part).values_list("code", "pk"))
+    # Items are rewritten whole for the re-sent dossiers: their merged sets already hold the
+    # stored items, so nothing is lost and no key is duplicated.
     if old_ids:
-        Pause.objects.filter(dossier_id__in=old_ids).delete()
-        Apology.objects.filter(dossier_id__in=old_ids).delete()
-        StepEvent.objects.filter(dossier_id__in=old_ids).delete()
-    all_pauses, all_apologies, all_steps = [], [], []
-    for dossier, pauses, apologies, steps in children:
-        items: list[Any] = [*pauses, *apologies, *steps]
-        for item in items:
-            item.pk = None
-            item.dossier_id = dossier.pk
-        all_pauses += pauses
-        all_apologies += apologies
-        all_steps += steps
-    Pause.objects.bulk_create(all_pauses, batch_size=2000)
-    Apology.objects.bulk_create(all_apologies, batch_size=2000)
-    StepEvent.objects.bulk_create(all_steps, batch_size=2000)
+        for model in (Pause, Apology, StepEvent):
+            delete_where_in(model._meta.db_table, "dossier_id", old_ids)
+    pause_rows: list[tuple[Any, ...]] = []
+    apology_rows: list[tuple[Any, ...]] = []
+    step_rows: list[tuple[Any, ...]] = []
+    new_applicants: list[tuple[Any, ...]] = []
+    changed_applicants: list[tuple[Any, ...]] = []
+    for code, (pauses, apologies, steps, applicant) in items.items():
+        pk = ids[code]
+        pause_rows += [(pk, kind, moment(a), moment(b)) for kind, a, b in pauses]
+        apology_rows += [(pk, moment(a), moment(b), reason) for a, b, reason in apologies]
+        step_rows += [(pk, *x[:6], moment(x[6]), moment(x[7]), *x[8:]) for x in steps]
+        if applicant is not None:
+            (changed_applicants if code in existing else new_applicants).append((pk, *applicant))
+    insert_rows(Pause._meta.db_table, ("dossier_id", *PAUSE_FIELDS), pause_rows)
+    insert_rows(Apology._meta.db_table, ("dossier_id", *APOLOGY_FIELDS), apology_rows)
+    insert_rows(
+        StepEvent._meta.db_table,
+        ("dossier_id", *STEP_FIELDS, "used_minutes", "overrun_minutes"),
+        step_rows,
+    )
+    _store_applicants(new_applicants, changed_applicants)
     rollups.apply(deltas)
+
+
+def _store_applicants(new: list[tuple[Any, ...]], changed: list[tuple[Any, ...]]) -> None:
+    """One applicant row per dossier: inserted for new dossiers, upserted for re-sent ones (a
+    re-sent dossier may name its applicant for the first time)."""
+    table = Applicant._meta.db_table
+    columns = ("dossier_id", *APPLICANT_FIELDS)
+    insert_rows(table, columns, new)
+    upsert_rows(
+        table,
+        columns,
+        changed,
+        ["dossier_id"],
+        ", ".join(f"{c} = excluded.{c}" for c in APPLICANT_FIELDS),
+    )
 
 
 # -- files ---------------------------------------------------------------------------------
@@ -472,44 +598,74 @@ def ingest_records(records: Iterable[dict[str, Any]], *, batch_size: int = BATCH
 
 def recompute(*, actor: Any = None, progress: Progress | None = None, chunk: int = 5000) -> int:
     """Derive every dossier again (after a rule, calendar or catalogue change) and rebuild the
-    rollups; return the number of dossiers. The command line or the reform office only."""
+    rollups; return the number of dossiers. The command line or the reform office only.
+
+    Streams the dossiers in chunks of consecutive ids, read as plain rows (``values_list``) with
+    their items, and writes the derived columns back in one bulk update per chunk and table."""
     if actor is not None:
         require_reform_office(actor)
     ctx = Context()
     procedures = {p.pk: p for p in ctx.procedures.values()}
-    ids = list(Dossier.objects.order_by("pk").values_list("pk", flat=True))
-    for start in range(0, len(ids), chunk):
-        part = ids[start : start + chunk]
+    total = Dossier.objects.count()
+    done = last = 0
+    dossier_columns = ("field_code", *DERIVED_FIELDS)
+    while True:
         with transaction.atomic():
-            dossiers = list(Dossier.objects.filter(pk__in=part))
-            items: dict[int, tuple[list[Pause], list[Apology], list[StepEvent]]] = {
-                d.pk: ([], [], []) for d in dossiers
-            }
-            for pause in Pause.objects.filter(dossier_id__in=part):
-                items[pause.dossier_id][0].append(pause)
-            for apology in Apology.objects.filter(dossier_id__in=part):
-                items[apology.dossier_id][1].append(apology)
-            steps = list(StepEvent.objects.filter(dossier_id__in=part))
-            for step in steps:
-                items[step.dossier_id][2].append(step)
-            for d in dossiers:
-                derive_dossier(
+            rows = list(
+                Dossier.objects.filter(pk__gt=last)
+                .order_by("pk")
+                .values_list("pk", "procedure_id", *RAW_FIELDS)[:chunk]
+            )
+            if not rows:
+                break
+            span = (rows[0][0], rows[-1][0])
+            last = span[1]
+            pauses: dict[int, list[tuple[Any, ...]]] = {}
+            for row in Pause.objects.filter(
+                dossier_id__gte=span[0], dossier_id__lte=span[1]
+            ).values_list("dossier_id", *PAUSE_FIELDS):
+                pauses.setdefault(row[0], []).append(row[1:])
+            apologies: dict[int, list[tuple[Any, ...]]] = {}
+            for row in Apology.objects.filter(
+                dossier_id__gte=span[0], dossier_id__lte=span[1]
+            ).values_list("dossier_id", "issued_at", "new_due_at"):
+                apologies.setdefault(row[0], []).append(row[1:])
+            steps: dict[int, list[tuple[Any, ...]]] = {}
+            for row in StepEvent.objects.filter(
+                dossier_id__gte=span[0], dossier_id__lte=span[1]
+            ).values_list("dossier_id", "seq", "started_at", "ended_at", "allotted_minutes", "pk"):
+                steps.setdefault(row[0], []).append(row[1:])
+            dossier_rows, step_rows = [], []
+            for row in rows:
+                pk, procedure = row[0], procedures[row[1]]
+                own_steps = steps.get(pk, [])
+                derived, outcomes = derive_values(
                     ctx.calendar,
                     ctx.settings,
                     ctx.as_of,
-                    d,
-                    procedures[d.procedure_id],
-                    *items[d.pk],
+                    procedure,
+                    dict(zip(RAW_FIELDS, row[2:], strict=True)),
+                    pauses.get(pk, []),
+                    apologies.get(pk, []),
+                    own_steps,
                 )
-                d.field_code = procedures[d.procedure_id].field_code
-            update_rows(dossiers, ["field_code", *DERIVED_FIELDS])
-            update_rows(steps, ["used_minutes", "overrun_minutes"])
+                dossier_rows.append(
+                    (pk, procedure.field_code, *(derived[f] for f in DERIVED_FIELDS))
+                )
+                by_seq = {o.seq: o for o in outcomes}
+                step_rows += [
+                    (s[4], by_seq[s[0]].used_minutes, by_seq[s[0]].overrun_minutes)
+                    for s in own_steps
+                ]
+            update_by_id(Dossier._meta.db_table, dossier_columns, dossier_rows)
+            update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
+        done += len(rows)
         if progress is not None:
-            progress(min(start + chunk, len(ids)), len(ids))
+            progress(min(done, total), total)
     with transaction.atomic():
-        rows = rollups.rebuild()
-        record("dossiers.recompute", actor=actor, data={"dossiers": len(ids), "rollups": rows})
-    return len(ids)
+        count = rollups.rebuild()
+        record("dossiers.recompute", actor=actor, data={"dossiers": done, "rollups": count})
+    return done
 
 
 @dataclass

@@ -7,6 +7,8 @@ and :class:`DailyRollup` by :mod:`chiso.dossiers.rollups` in the same transactio
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -198,6 +200,34 @@ class Dossier(models.Model):
         return self.code
 
 
+class Applicant(models.Model):
+    """Who lodged a dossier (ChuHoSo, LoaiDoiTuong, SoDienThoai, Email, DiaChi), kept in its own
+    table so that contact data never travels with the dossier's figures: only the reform office
+    and the survey sample frame read it (issue 5: agencies never see respondents' contacts)."""
+
+    class Kind(models.IntegerChoices):
+        CITIZEN = 1, _("citizen")
+        ORGANISATION = 2, _("organisation")
+
+    dossier = models.OneToOneField(
+        Dossier, verbose_name=_("dossier"), on_delete=models.CASCADE, related_name="applicant"
+    )
+    kind = models.PositiveSmallIntegerField(
+        _("applicant type"), choices=Kind.choices, default=Kind.CITIZEN, help_text="LoaiDoiTuong"
+    )
+    name = models.CharField(_("applicant"), max_length=255, blank=True, help_text="ChuHoSo")
+    phone = models.CharField(_("phone"), max_length=40, blank=True, help_text="SoDienThoai")
+    email = models.CharField(_("e-mail"), max_length=254, blank=True, help_text="Email")
+    address = models.CharField(_("address"), max_length=500, blank=True, help_text="DiaChi")
+
+    class Meta:
+        verbose_name = _("applicant")
+        verbose_name_plural = _("applicants")
+
+    def __str__(self) -> str:
+        return self.name or str(self.dossier_id)
+
+
 class StepEvent(models.Model):
     """One hand-over in the processing log (quá trình xử lý); natural key (dossier, seq)."""
 
@@ -364,3 +394,79 @@ class QuarantinedRow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id}:{self.line}"
+
+
+class Petition(models.Model):
+    """A petition (phản ánh, kiến nghị — PAKN) about administrative rules or procedures, handled
+    under Decree 20/2008/NĐ-CP as amended by Decree 92/2017/NĐ-CP: answered within 15 working
+    days of receipt (service-index-766.md §2, 5.2). Imported from the PAKN system by
+    :mod:`chiso.dossiers.petitions`; natural key ``code``."""
+
+    class Channel(models.TextChoices):
+        PORTAL = "portal", _("public service portal")
+        EMAIL = "email", _("e-mail")
+        PHONE = "phone", _("telephone hotline")
+        DIRECT = "direct", _("in person")
+        POST = "post", _("post")
+
+    code = models.CharField(_("petition code"), max_length=60, unique=True)
+    agency = models.ForeignKey(
+        "org.Agency",
+        verbose_name=_("handling agency"),
+        on_delete=models.PROTECT,
+        related_name="petitions",
+    )
+    received_at = models.DateTimeField(_("received"))
+    due_at = models.DateTimeField(_("answer due"))
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    published = models.BooleanField(_("answer made public"), default=False)
+    satisfaction = models.PositiveSmallIntegerField(_("satisfaction (1–5)"), null=True, blank=True)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+
+    class Meta:
+        verbose_name = _("petition")
+        verbose_name_plural = _("petitions")
+        ordering = ["received_at", "code"]
+        indexes = [models.Index(fields=["agency", "received_at"])]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ServiceInput(models.Model):
+    """A figure of the 766 index that no dossier feed carries (publication of procedures,
+    online payment integration, e-certified copies, data-store and population-data use…), read
+    by the reform office from the national portal's reports and entered for one agency and one
+    period (``2024``, ``2024-Q4`` or ``2024-11``). Written by :mod:`chiso.dossiers.serviceinputs`
+    only; ``version`` guards against two people overwriting each other."""
+
+    agency = models.ForeignKey(
+        "org.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    period = models.CharField(_("period"), max_length=7)
+    metric = models.CharField(_("indicator"), max_length=60)
+    numerator = models.PositiveIntegerField(_("numerator"))
+    denominator = models.PositiveIntegerField(_("denominator"))
+    source = models.CharField(_("source"), max_length=255)
+    evidence = models.CharField(_("evidence note"), max_length=500, blank=True)
+    entered_by = models.CharField(_("entered by"), max_length=150)
+    entered_at = models.DateTimeField(_("entered"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+
+    class Meta:
+        verbose_name = _("service index input")
+        verbose_name_plural = _("service index inputs")
+        ordering = ["period", "agency", "metric"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "period", "metric"], name="service_input_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric} {self.period}: {self.numerator}/{self.denominator}"
+
+    @property
+    def rate(self) -> Decimal:
+        """numerator / denominator in per cent, two decimals (denominators are at least 1)."""
+        return (Decimal(100) * self.numerator / self.denominator).quantize(
+            Decimal("0.01"), rounding=ROUND_HALF_UP
+        )

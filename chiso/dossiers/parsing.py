@@ -10,7 +10,8 @@ electronic ID), TrangThaiHoSo 1–10, KenhThucHien 1/2/3, NgayTiepNhan, NgayHenT
 NgayHenTraBanDau, NgayKetThucXuLy, NgayTra, DanhSachLePhi[].Gia, DuocThanhToanTrucTuyen 0/1/2,
 HinhThucTra 1/2/3, DanhSachGiayToKetQua[].DuongDanTepTinKetQua, TaiLieuNop[].DuongDan/DuocSoHoa,
 HoSoCoThanhPhanSoHoa, DongBoDVCQG, DanhSachHoSoBoSung[], DanhSachNghiaVuTaiChinh[],
-DanhSachXinLoi[], QuaTrinhXuLy[].
+DanhSachXinLoi[], QuaTrinhXuLy[]; the applicant's ChuHoSo, LoaiDoiTuong 1/2, SoDienThoai, Email,
+DiaChi (kept apart, in ``Applicant``).
 """
 
 from __future__ import annotations
@@ -46,6 +47,17 @@ UNIT_CODES = {
     "gio": "working_hour",
 }
 ROLES = {r.value for r in Role}
+STATUSES = set(range(1, 11))
+CHANNELS = {1, 2, 3}
+PAID_ONLINE = {0, 1, 2}
+RESULT_CHANNELS = {1, 2, 3}
+APPLICANT_KINDS = {1, 2}
+STEP_ORDERS = set(range(1, 1000))
+APPLICANT_FIELDS = ("ChuHoSo", "SoDienThoai", "Email", "DiaChi", "LoaiDoiTuong")
+# Parsed moments by their text: a file repeats the same moments (a step ends when the next
+# starts, due dates fall on the same hours), and datetime construction dominates parsing.
+_MOMENTS: dict[str, datetime.datetime] = {}
+_MOMENTS_MAX = 200_000
 
 
 @dataclass
@@ -72,6 +84,8 @@ class ParsedDossier:
     )
     apologies: list[tuple[datetime.datetime, datetime.datetime, str]] = field(default_factory=list)
     steps: list[ParsedStep] = field(default_factory=list)
+    # (kind, name, phone, e-mail, address) when the record names its applicant
+    applicant: tuple[int, str, str, str, str] | None = None
 
 
 class _Reader:
@@ -94,9 +108,25 @@ class _Reader:
     def moment(
         self, name: str, data: dict[str, Any] | None = None, *, required: bool = False
     ) -> datetime.datetime | None:
+        raw = (data if data is not None else self.record).get(name)
+        if type(raw) is str:  # the common case, looked up before any stripping
+            known = _MOMENTS.get(raw)
+            if known is not None:
+                return known
         text = self.text(name, data, required=required)
         if not text:
             return None
+        known = _MOMENTS.get(text)
+        if known is not None:
+            return known
+        parsed = self._parse_moment(name, text)
+        if parsed is not None:
+            if len(_MOMENTS) >= _MOMENTS_MAX:
+                _MOMENTS.clear()
+            _MOMENTS[text] = parsed
+        return parsed
+
+    def _parse_moment(self, name: str, text: str) -> datetime.datetime | None:
         if len(text) == 14 and text.isdigit():  # the DVCQG format, read without strptime
             try:
                 return aware(
@@ -127,6 +157,9 @@ class _Reader:
     def code_in(
         self, name: str, allowed: set[int], default: int | None, data: dict[str, Any] | None = None
     ) -> int | None:
+        value = (data if data is not None else self.record).get(name)
+        if type(value) is int and value in allowed:  # JSON numbers: no text round trip
+            return value
         text = self.text(name, data)
         if not text:
             if default is None:
@@ -197,8 +230,8 @@ def parse_record(
     agency_id = agencies.get(agency_code)
     if agency_code and agency_id is None:
         r.fail("DonViXuLy", _("no agency with code '%(code)s'") % {"code": agency_code})
-    status = r.code_in("TrangThaiHoSo", set(range(1, 11)), None)
-    channel = r.code_in("KenhThucHien", {1, 2, 3}, 1)
+    status = r.code_in("TrangThaiHoSo", STATUSES, None)
+    channel = r.code_in("KenhThucHien", CHANNELS, 1)
     received = r.moment("NgayTiepNhan", required=True)
     due = r.moment("NgayHenTra")
     due_initial = r.moment("NgayHenTraBanDau")
@@ -219,8 +252,8 @@ def parse_record(
         "finished_at": finished,
         "returned_at": returned,
         "fee_total": sum(fees, Decimal(0)),
-        "paid_online": r.code_in("DuocThanhToanTrucTuyen", {0, 1, 2}, 0),
-        "result_channel": r.code_in("HinhThucTra", {1, 2, 3}, 1),
+        "paid_online": r.code_in("DuocThanhToanTrucTuyen", PAID_ONLINE, 0),
+        "result_channel": r.code_in("HinhThucTra", RESULT_CHANNELS, 1),
         "e_result": r.flag("DaSoHoaKetQua")
         or any(r.text("DuongDanTepTinKetQua", item) for item in results),
         "digitised": any(r.text("DuongDan", item) for item in components),
@@ -260,7 +293,7 @@ def parse_record(
     steps = []
     seen: set[int] = set()
     for n, item in enumerate(r.items("QuaTrinhXuLy"), start=1):
-        seq = r.code_in("ThuTu", set(range(1, 1000)), n, item) or n
+        seq = r.code_in("ThuTu", STEP_ORDERS, n, item) or n
         if seq in seen:
             r.fail("QuaTrinhXuLy", _("step %(seq)s appears twice") % {"seq": seq})
         seen.add(seq)
@@ -297,6 +330,15 @@ def parse_record(
                     minutes,
                 )
             )
+    applicant = None
+    if any(record.get(name) not in (None, "") for name in APPLICANT_FIELDS):
+        applicant = (
+            r.code_in("LoaiDoiTuong", APPLICANT_KINDS, 1) or 1,
+            r.text("ChuHoSo")[:255],
+            r.text("SoDienThoai")[:40],
+            r.text("Email")[:254],
+            r.text("DiaChi")[:500],
+        )
     if r.problems or procedure is None or agency_id is None:
         return r.problems
-    return ParsedDossier(code, agency_id, procedure, values, pauses, apologies, steps)
+    return ParsedDossier(code, agency_id, procedure, values, pauses, apologies, steps, applicant)

@@ -6,12 +6,19 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
-from chiso.dossiers.conf import current_calendar
-from chiso.dossiers.models import DailyRollup, Dossier, Procedure, StepEvent
+from chiso.dossiers.conf import current_calendar, rule_settings
+from chiso.dossiers.models import (
+    DailyRollup,
+    Dossier,
+    Procedure,
+    ProcessStep,
+    Role,
+    StepEvent,
+)
 from chiso.dossiers.scorecard import Period, rate, score_card
 from chiso.dossiers.workcalendar import aware, local
 from chiso.org.models import Agency
@@ -87,12 +94,32 @@ def ranking(agencies: QuerySet[Agency], period: Period) -> list[dict[str, Any]]:
     return rows
 
 
-def late_dossiers(agencies: Q, period: Period, field_code: str = "") -> QuerySet[Dossier]:
+def late_dossiers(
+    agencies: Q, period: Period, field_code: str = "", **responsible: Any
+) -> QuerySet[Dossier]:
+    """Late dossiers (original due date) of the period, most late first. ``responsible`` narrows
+    them by procedure code and by the step they are attributed to (``step`` number, ``role``,
+    ``person``, ``unit``), as the field page's figures count them."""
     qs = Dossier.objects.filter(
         agencies, is_counted=True, on_time=False, counted_on__range=(period.first, period.last)
     )
     if field_code:
         qs = qs.filter(field_code=field_code)
+    if responsible.get("procedure"):
+        qs = qs.filter(procedure__code=responsible["procedure"])
+    step = {
+        f"steps__{name}": responsible[key]
+        for key, name in (
+            ("step", "step_number"),
+            ("role", "role"),
+            ("person", "person"),
+            ("unit", "unit"),
+        )
+        if responsible.get(key) not in (None, "")
+    }
+    if step:
+        # One filter() call: the conditions hold for the same step, the responsible one.
+        qs = qs.filter(steps__seq=F("responsible_seq"), **step)
     return qs.select_related("agency", "procedure").order_by("-late_days", "code")
 
 
@@ -147,5 +174,182 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
 
 
 def default_year() -> int:
+    """The latest year with a finished dossier (a year whose dossiers are all still open, as in
+    its first days, has no rates yet), else the latest year with any, else this year."""
+    latest = DailyRollup.objects.filter(settled__gt=0).aggregate(day=Max("day"))["day"]
+    if latest is not None:
+        return int(latest.year)
     found = years()
     return found[0] if found else datetime.date.today().year
+
+
+def field_name(field_code: str) -> str | None:
+    """The field's name in the catalogue, or None when no procedure belongs to it."""
+    return (
+        Procedure.objects.filter(field_code=field_code)
+        .order_by("code")
+        .values_list("field_name", flat=True)
+        .first()
+    )
+
+
+# The rates of a slice of dossiers other than on time: column → (numerator, denominator).
+SLICE_RATIOS = {
+    "online": ("online", "received"),
+    "full_online": ("full_online", "eligible"),
+    "paid_online": ("paid_online", "fee_bearing"),
+    "e_result": ("e_result", "paper_result"),
+    "digitised": ("digitised", "received"),
+}
+SLICE_COUNTERS = (
+    "received",
+    "settled",
+    "late",
+    "late_extended",
+    *sorted({c for pair in SLICE_RATIOS.values() for c in pair} - {"received"}),
+)
+
+
+def _slice_rates(totals: dict[str, Any]) -> dict[str, Any]:
+    """Rates of summed rollup counters. On time is over the *finished* dossiers (the portal's
+    view of the due date, as the score card), since rollups hold settled outcomes only."""
+    view_late = (
+        totals["late_extended"] if rule_settings().portal_view == "extended" else totals["late"]
+    )
+    out = {
+        "received": totals["received"],
+        "settled": totals["settled"],
+        "late": totals["late"],
+        "on_time": rate(totals["settled"] - view_late, totals["settled"]),
+    }
+    for name, (num, den) in SLICE_RATIOS.items():
+        out[name] = rate(totals[num], totals[den])
+    return out
+
+
+def rates_by_agency(where: Q, period: Period) -> dict[str, Any]:
+    """Per agency the rates of the dossiers matching ``where`` (a Q on agency_id and
+    field_code), worst on-time rate first, and the same rates for all of them together."""
+    sums = {c: Sum(c) for c in SLICE_COUNTERS}
+    grouped = (
+        DailyRollup.objects.filter(where, day__range=(period.first, period.last))
+        .values("agency_id", "agency__code", "agency__name")
+        .annotate(**sums)
+        .order_by()
+    )
+    rows, totals = [], dict.fromkeys(SLICE_COUNTERS, 0)
+    for r in grouped:
+        for c in SLICE_COUNTERS:
+            totals[c] += r[c] or 0
+        rows.append(
+            {
+                "code": r["agency__code"],
+                "name": r["agency__name"],
+                **_slice_rates({c: r[c] or 0 for c in SLICE_COUNTERS}),
+            }
+        )
+    # Worst first; agencies with nothing finished yet (no rate) after those with one.
+    rows.sort(
+        key=lambda r: (r["on_time"] is None, r["on_time"] or Decimal(0), -r["late"], r["name"])
+    )
+    return {"rows": rows, "total": _slice_rates(totals)}
+
+
+def late_by_procedure(where: Q, period: Period, limit: int = 10) -> list[dict[str, Any]]:
+    """The procedures with the most dossiers finished late in the period (rollups)."""
+    rows = (
+        DailyRollup.objects.filter(where, day__range=(period.first, period.last))
+        .values("procedure__code", "procedure__name")
+        .annotate(late=Sum("late"), received=Sum("received"), late_days=Sum("late_days"))
+        .filter(late__gt=0)
+        .order_by("-late", "procedure__code")[:limit]
+    )
+    return [
+        {
+            "code": r["procedure__code"],
+            "name": r["procedure__name"],
+            "late": r["late"],
+            "rate": rate(r["late"], r["received"]),
+            "mean_days": (Decimal(r["late_days"]) / r["late"]).quantize(Decimal("0.01")),
+        }
+        for r in rows
+    ]
+
+
+def delay_causes(where: Q, period: Period, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
+    """Who the late dossiers of the period are attributed to (rules.py S2: the step that
+    overran first, with its role and person), by step of a procedure, by role and by person:
+    how many late dossiers and the working days their steps overran. One grouped query over
+    the late dossiers' responsible steps."""
+    rows = (
+        Dossier.objects.filter(
+            where,
+            is_counted=True,
+            on_time=False,
+            counted_on__range=(period.first, period.last),
+            steps__seq=F("responsible_seq"),
+        )
+        .values(
+            "procedure__code",
+            "steps__step_number",
+            "steps__name",
+            "steps__role",
+            "steps__person",
+            "steps__unit",
+        )
+        .annotate(count=Count("pk"), overrun=Sum("steps__overrun_minutes"))
+        .order_by()
+    )
+    day = current_calendar().day_minutes
+    labels = dict(Role.choices)
+    steps: dict[tuple[Any, ...], dict[str, Any]] = {}
+    roles: dict[str, dict[str, Any]] = {}
+    persons: dict[tuple[str, str], dict[str, Any]] = {}
+
+    def add(table: dict[Any, dict[str, Any]], key: Any, r: dict[str, Any], **item: Any) -> None:
+        entry = table.setdefault(key, {**item, "count": 0, "overrun_minutes": 0})
+        entry["count"] += r["count"]
+        entry["overrun_minutes"] += r["overrun"] or 0
+
+    for r in rows:
+        role = r["steps__role"]
+        add(
+            steps,
+            (r["procedure__code"], r["steps__step_number"], r["steps__name"], role),
+            r,
+            procedure=r["procedure__code"],
+            number=r["steps__step_number"],
+            name=r["steps__name"] or labels.get(role, role),
+            role=role,
+            role_label=labels.get(role, role),
+        )
+        add(roles, role, r, role=role, role_label=labels.get(role, role))
+        if r["steps__person"]:
+            add(
+                persons,
+                (r["steps__person"], r["steps__unit"]),
+                r,
+                person=r["steps__person"],
+                unit=r["steps__unit"],
+            )
+
+    # Steps sent without a name take it from their procedure's latest internal procedure.
+    planned = {
+        (code, number): name
+        for code, number, name in ProcessStep.objects.filter(
+            template__procedure__code__in={e["procedure"] for e in steps.values()}
+        )
+        .order_by("template__version")
+        .values_list("template__procedure__code", "number", "name")
+    }
+    for (code, number, name, _role), entry in steps.items():
+        if not name and (code, number) in planned:
+            entry["name"] = planned[code, number]
+
+    def top(table: dict[Any, dict[str, Any]]) -> list[dict[str, Any]]:
+        items = sorted(table.values(), key=lambda e: (-e["count"], -e["overrun_minutes"]))
+        for e in items:
+            e["overrun_days"] = (Decimal(e["overrun_minutes"]) / day).quantize(Decimal("0.01"))
+        return items[:limit]
+
+    return {"steps": top(steps), "roles": top(roles), "persons": top(persons)}

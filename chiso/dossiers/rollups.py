@@ -16,7 +16,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, IntegerField, Q, Sum, Value, When
 
-from chiso.dossiers.bulk import update_rows
+from chiso.dossiers.bulk import quoted, upsert_rows
 from chiso.dossiers.models import DailyRollup, Dossier
 
 Key = tuple[int, int, datetime.date]  # agency id, procedure id, day
@@ -44,8 +44,9 @@ CONDITIONS: dict[str, Q] = {
 }
 
 
-def contribution(d: Dossier) -> Vector:
-    """The counters one dossier adds to its day's row (mirrors :data:`CONDITIONS`)."""
+def contribution(d: Any) -> Vector:
+    """The counters one dossier adds to its day's row (mirrors :data:`CONDITIONS`). ``d`` is a
+    :class:`Dossier` or any object with its fields as attributes (the ingest's rows)."""
     if not d.is_counted:
         return {}
     late = d.settled and d.on_time is False
@@ -72,7 +73,7 @@ def contribution(d: Dossier) -> Vector:
     return vector
 
 
-def key_of(d: Dossier) -> Key:
+def key_of(d: Any) -> Key:
     return (d.agency_id, d.procedure_id, d.counted_on)
 
 
@@ -83,7 +84,7 @@ class Deltas:
         self.by_key: dict[Key, dict[str, Decimal | int]] = defaultdict(lambda: defaultdict(int))
         self.fields: dict[Key, str] = {}
 
-    def add(self, d: Dossier, sign: int) -> None:
+    def add(self, d: Any, sign: int) -> None:
         key = key_of(d)
         self.fields[key] = d.field_code
         row = self.by_key[key]
@@ -91,39 +92,50 @@ class Deltas:
             row[name] += sign * value
 
 
+def _sum(a: str, b: str, column: str) -> str:
+    """SQL adding two counters. Days late are rounded to their two decimals: SQLite adds
+    decimals as floating point, and the residue would keep an emptied row from reading 0."""
+    late_days = connection.ops.quote_name("late_days")
+    return f"ROUND({a} + {b}, 2)" if column == late_days else f"{a} + {b}"
+
+
 def apply(deltas: Deltas) -> None:
-    """Add the batch's deltas to the rollup rows; rows falling to zero are deleted. Runs inside
-    the caller's transaction (ingest)."""
+    """Add the batch's deltas to the rollup rows, one statement per kind of change; rows
+    falling to zero are deleted. Runs inside the caller's transaction (ingest)."""
     keys = [k for k, v in deltas.by_key.items() if any(v.values())]
     if not keys:
         return
-    agencies = {k[0] for k in keys}
-    days = {k[2] for k in keys}
-    existing = {
-        (r.agency_id, r.procedure_id, r.day): r
-        for r in DailyRollup.objects.select_for_update().filter(
-            agency_id__in=agencies, day__in=days
-        )
-    }
-    create, update, delete = [], [], []
+    table = connection.ops.quote_name(DailyRollup._meta.db_table)
+    counters = quoted(*DailyRollup.COUNTERS).split(", ")
+    day = connection.ops.adapt_datefield_value
+    grown, shrunk = [], []
     for key in keys:
-        row = existing.get(key)
-        if row is None:
-            row = DailyRollup(
-                agency_id=key[0], procedure_id=key[1], day=key[2], field_code=deltas.fields[key]
-            )
-            create.append(row)
+        delta = [deltas.by_key[key].get(c, 0) for c in DailyRollup.COUNTERS]
+        if any(v < 0 for v in delta):
+            shrunk.append((*delta, key[0], key[1], day(key[2])))
         else:
-            update.append(row)
-        for name, value in deltas.by_key[key].items():
-            setattr(row, name, getattr(row, name) + value)
-        if row in update and not any(getattr(row, c) for c in DailyRollup.COUNTERS):
-            update.remove(row)
-            delete.append(row.pk)
-    DailyRollup.objects.bulk_create(create, batch_size=1000)
-    update_rows(update, DailyRollup.COUNTERS)
-    if delete:
-        DailyRollup.objects.filter(pk__in=delete).delete()
+            grown.append((key[0], key[1], day(key[2]), deltas.fields[key], *delta))
+    if grown:
+        # A new key's row starts from its delta, an existing one adds it (keeping the field
+        # code it was created with).
+        upsert_rows(
+            DailyRollup._meta.db_table,
+            ["agency_id", "procedure_id", "day", "field_code", *DailyRollup.COUNTERS],
+            grown,
+            ["agency_id", "procedure_id", "day"],
+            ", ".join(f"{c} = {_sum(f'{table}.{c}', f'excluded.{c}', c)}" for c in counters),
+        )
+    if shrunk:
+        # A negative delta removes a re-sent dossier's old contribution, so its row exists;
+        # an INSERT would trip the counters' non-negative checks before any conflict.
+        key_sql = "agency_id = %s AND procedure_id = %s AND day = %s"
+        adds = ", ".join(f"{c} = {_sum(c, '%s', c)}" for c in counters)
+        zero = " AND ".join(f"{c} = 0" for c in counters)
+        with connection.cursor() as cursor:
+            cursor.executemany(f"UPDATE {table} SET {adds} WHERE {key_sql}", shrunk)
+            cursor.executemany(
+                f"DELETE FROM {table} WHERE {key_sql} AND {zero}", [r[-3:] for r in shrunk]
+            )
 
 
 def aggregate_rows() -> list[dict[str, Any]]:

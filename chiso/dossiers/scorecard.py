@@ -1,10 +1,13 @@
 """The Decision 766 score card of an agency or of the province for a year, quarter or month.
 
 Dossier metrics come from the daily rollups (settled outcomes) plus the dossiers still open,
-measured at the end of the period (rules.py R2). The other inputs of the framework (procedure
-publication, petitions…) are facts imported from the systems that hold them
-(chiso/facts); for the province they are absent unless imported for a province-level agency.
-The shipped framework ``service-index-766-2024`` is scored by the engine unchanged.
+measured at the end of the period (rules.py R2). The petition rates come from the petition
+register (petitions.py); ``dossier.satisfaction_rate`` from the SIPAS index of a closed survey
+campaign of the year; what no feed carries (publication of procedures, 4.1/4.2, 6.3, 6.5–6.7)
+from the reform office's manual period inputs (serviceinputs.py). Where one metric has several
+sources the first of dossiers, petitions, survey, manual input, imported fact wins; each
+metric's source is on the card (``sources``). The shipped framework ``service-index-766-2024``
+is scored by the engine unchanged.
 """
 
 from __future__ import annotations
@@ -20,14 +23,16 @@ from typing import Any
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.models import Apology, DailyRollup, Dossier, Pause
 from chiso.dossiers.workcalendar import local
 from chiso.engine import score_agency
-from chiso.engine.model import AgencyInput
+from chiso.engine.model import AgencyInput, MetricRule, iter_nodes
 from chiso.engine.model import Framework as EngineFramework
 from chiso.facts.importing import facts_for
+from chiso.facts.models import Fact
 from chiso.frameworks.loading import load_engine_framework
 from chiso.org.models import Agency
 
@@ -90,6 +95,21 @@ class Metric:
     value: Decimal | None
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a metric's value came from: ``kind`` is ``dossiers``, ``petitions``, ``survey``,
+    ``manual`` or ``fact``; ``label`` says it in words; ``by`` who entered a manual figure;
+    ``period`` the period of the entries used (a manual figure may be the enclosing year's)."""
+
+    kind: str
+    label: str
+    by: str = ""
+    period: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "label": self.label, "by": self.by, "period": self.period}
+
+
 @dataclass
 class ScoreCard:
     period: Period
@@ -100,6 +120,7 @@ class ScoreCard:
     score: Decimal | None = None
     classification: str | None = None
     groups: list[dict[str, Any]] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -118,6 +139,7 @@ class ScoreCard:
                 for m in self.metrics.values()
             },
             "groups": self.groups,
+            "sources": {name: source.as_dict() for name, source in self.sources.items()},
         }
 
 
@@ -210,13 +232,96 @@ def metrics_from(c: dict[str, Any], open_in_time: int) -> dict[str, Metric]:
     return out
 
 
+def petition_metrics(agencies: Q, period: Period) -> dict[str, Metric]:
+    from chiso.dossiers.petitions import petition_rates
+
+    return {
+        name: Metric(name, Decimal(num), den, value)
+        for name, (num, den, value) in petition_rates(
+            agencies, period.first, period.last, period.end
+        ).items()
+    }
+
+
+def survey_satisfaction(agency: Agency | None, year: int) -> tuple[Metric, Source] | None:
+    """``dossier.satisfaction_rate`` from the SIPAS overall index (fact ``survey.sipas``, the
+    mean of the element indices, sipas.md §5) of a closed campaign of ``year``. For an agency:
+    the fact the campaign wrote on closing; for the province: the campaign's index over all
+    its answers. The portal's own 5.3 formula (100 % − late rate − rate of dossiers petitioned
+    or disliked) needs the ratings of the portal, which chiso does not receive."""
+    from chiso.surveys.models import Campaign
+
+    closed = Campaign.objects.filter(year=year, status=Campaign.Status.CLOSED)
+    name = "dossier.satisfaction_rate"
+    if agency is not None:
+        if not closed.filter(agencies=agency).exists():
+            return None
+        fact = Fact.objects.filter(
+            agency=agency, year=year, name="survey.sipas", person=None
+        ).first()
+        if fact is None:
+            return None
+        value = fact.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        # An index, not a count: shown as value / 100.
+        return Metric(name, value, 100, value), Source("survey", fact.source)
+    from chiso.surveys.results import campaign_results
+
+    for campaign in closed.order_by("-closed_at", "-pk"):
+        for result in campaign_results(campaign):
+            overall = result.overall.facts.get("sipas")
+            if overall is not None:
+                value = overall.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+                label = _("Survey “%(name)s”") % {"name": campaign.name}
+                return Metric(name, value, 100, value), Source("survey", label)
+    return None
+
+
+def manual_metrics(agencies: Q, period: Period) -> dict[str, tuple[Metric, Source]]:
+    from chiso.dossiers.serviceinputs import canonical_period, entered
+
+    out = {}
+    for name, figure in entered(agencies, canonical_period(period.label)).items():
+        by = ", ".join(dict.fromkeys(e.entered_by for e in figure.entries))
+        periods = ", ".join(dict.fromkeys(e.period for e in figure.entries))
+        sources = "; ".join(dict.fromkeys(e.source for e in figure.entries))
+        label = _("Manual input by %(by)s (%(source)s)") % {"by": by, "source": sources}
+        out[name] = (
+            Metric(name, Decimal(figure.numerator), figure.denominator, figure.value),
+            Source("manual", label, by, periods),
+        )
+    return out
+
+
+def gather(
+    agency: Agency | None, agencies: Q, period: Period, c: dict[str, Any]
+) -> tuple[dict[str, Metric], dict[str, Source]]:
+    """Every metric of the card with its source, the first source of a metric winning in the
+    order dossiers, petitions, survey, manual input."""
+    metrics = metrics_from(c, open_on_time(agencies, period))
+    sources = {name: Source("dossiers", _("Dossiers (one-stop system)")) for name in metrics}
+    for name, metric in petition_metrics(agencies, period).items():
+        metrics[name] = metric
+        sources[name] = Source("petitions", _("Petition register (PAKN)"))
+    found = survey_satisfaction(agency, period.year)
+    if found is not None:
+        metrics[found[0].name], sources[found[0].name] = found
+    for name, (metric, source) in manual_metrics(agencies, period).items():
+        if name not in metrics:
+            metrics[name], sources[name] = metric, source
+    return metrics, sources
+
+
 def score_card(period: Period, agency: Agency | None = None) -> ScoreCard:
     """The score card of ``agency`` (and the units below it are *not* included: each unit
     has its own), or of the whole province when ``agency`` is None."""
     agencies = Q(agency_id=agency.pk) if agency is not None else Q()
     c = counters(agencies, period)
-    metrics = metrics_from(c, open_on_time(agencies, period))
+    metrics, sources = gather(agency, agencies, period, c)
     facts = dict(facts_for(agency, period.year)) if agency is not None else {}
+    if agency is not None:
+        wanted = framework_metrics() - {n for n, m in metrics.items() if m.value is not None}
+        for fact in Fact.objects.filter(agency=agency, year=period.year, name__in=wanted):
+            sources.setdefault(fact.name, Source("fact", fact.source or _("Imported data")))
     facts.update({m.name: m.value for m in metrics.values() if m.value is not None})
     code = agency.code if agency is not None else "province"
     name = agency.name if agency is not None else "Toàn tỉnh"
@@ -231,7 +336,18 @@ def score_card(period: Period, agency: Agency | None = None) -> ScoreCard:
         }
         for n in result.nodes.values()
     ]
-    return ScoreCard(period, code, name, c, metrics, result.final, result.classification, groups)
+    sources = {n: src for n, src in sources.items() if n in facts}
+    return ScoreCard(
+        period, code, name, c, metrics, result.final, result.classification, groups, sources
+    )
+
+
+@cache
+def framework_metrics() -> frozenset[str]:
+    """The metric names the 766 framework's items read."""
+    return frozenset(
+        n.rule.metric for n in iter_nodes(framework().nodes) if isinstance(n.rule, MetricRule)
+    )
 
 
 PUBLISHED = (

@@ -1,4 +1,5 @@
-"""Dossier screens: province dashboard, agency page, late dossiers, a dossier's timeline, due soon.
+"""Dossier screens: province dashboard, agency page, field page, late dossiers, a dossier's
+timeline, due soon, and the procedure catalogue as a file.
 
 Province-wide roles (reform office, viewers, appraisers) see every agency; focal officers and
 agency leaders see their own agency and its units (chiso.accounts.scope); anyone else is
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -23,12 +25,33 @@ from django.views.decorators.http import require_GET
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.dossiers import queries
+from chiso.dossiers.catalogue import export_procedures
 from chiso.dossiers.models import Dossier
-from chiso.dossiers.scorecard import Period, PeriodError, ScoreCard, parse_period, score_card
+from chiso.dossiers.models import Role as StepRole
+from chiso.dossiers.scorecard import (
+    Period,
+    PeriodError,
+    ScoreCard,
+    counters,
+    metrics_from,
+    open_on_time,
+    parse_period,
+    score_card,
+)
 from chiso.frameworks.facts import describe_fact
 from chiso.org.models import Agency
+from chiso.org.tabular import FORMATS
 
 AGENCY_ROLES = (Role.FOCAL_OFFICER, Role.AGENCY_LEADER)
+# The rates a field page shows (issue 4, "Screens"), fact names of chiso/frameworks/facts.py.
+FIELD_METRICS = (
+    "dossier.on_time_rate",
+    "dossier.online_rate",
+    "dossier.full_online_rate",
+    "dossier.online_payment_rate",
+    "dossier.e_result_rate",
+    "dossier.digitised_rate",
+)
 
 
 def _require_reader(request: HttpRequest) -> None:
@@ -50,28 +73,38 @@ def _agency(request: HttpRequest, code: str) -> Agency:
     return agency
 
 
+def _metric_rows(metrics: list[Any]) -> list[dict[str, Any]]:
+    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    return [
+        {
+            "label": describe_fact(m.name, lang),
+            "value": m.value,
+            "numerator": m.numerator,
+            "denominator": m.denominator,
+        }
+        for m in metrics
+    ]
+
+
+def _trend_context(trend: dict[str, list[Any]]) -> dict[str, Any]:
+    return {
+        "trend": trend,
+        "trend_rows": list(zip(trend["months"], trend["on_time"], trend["online"], strict=True)),
+    }
+
+
 def _card_context(card: ScoreCard, trend: dict[str, list[Any]]) -> dict[str, Any]:
     """Metrics with their labels, the top-level groups and the trend as table rows."""
-    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
     return {
         "card": card,
-        "metrics": [
-            {
-                "label": describe_fact(m.name, lang),
-                "value": m.value,
-                "numerator": m.numerator,
-                "denominator": m.denominator,
-            }
-            for m in card.metrics.values()
-        ],
+        "metrics": _metric_rows(list(card.metrics.values())),
         # Decimals, so that the page shows them the Vietnamese way (6,00).
         "groups": [
             {**g, "points": Decimal(g["points"]), "max": Decimal(g["max"])}
             for g in card.groups
             if "." not in g["code"]
         ],
-        "trend": trend,
-        "trend_rows": list(zip(trend["months"], trend["on_time"], trend["online"], strict=True)),
+        **_trend_context(trend),
     }
 
 
@@ -122,15 +155,63 @@ def agency_page(request: HttpRequest, code: str) -> HttpResponse:
             "years": queries.years(),
             **_card_context(score_card(period, agency), queries.monthly_trend(only, period.year)),
             "fields": queries.late_by_field(only, period),
-            "due_soon": queries.due_soon(only)[:20],
+            "due_soon": list(queries.due_soon(only)[:10]),
+            "now": timezone.now(),
         },
     )
 
 
 @login_required
 @require_GET
+def field_page(request: HttpRequest, field_code: str) -> HttpResponse:
+    """One field (lĩnh vực) across the agencies the user may see: its rates, the agencies worst
+    first, the monthly trend, the procedures with most late dossiers and the steps, roles and
+    persons the delays are attributed to. Everything but the open dossiers and the delay
+    attribution is read from the daily rollups."""
+    _require_reader(request)
+    name = queries.field_name(field_code)
+    if name is None:
+        raise Http404
+    period = _period(request)
+    where = Q(field_code=field_code) & _scope_q(request)
+    card_metrics = metrics_from(counters(where, period), open_on_time(where, period))
+    return render(
+        request,
+        "dossiers/field.html",
+        {
+            "period": period,
+            "years": queries.years(),
+            "field_code": field_code,
+            "field_name": name,
+            "whole_province": scope.sees_whole_province(request.user),
+            "metrics": _metric_rows([card_metrics[n] for n in FIELD_METRICS]),
+            "agencies": queries.rates_by_agency(where, period),
+            **_trend_context(queries.monthly_trend(where, period.year)),
+            "procedures": queries.late_by_procedure(where, period),
+            "causes": queries.delay_causes(where, period),
+        },
+    )
+
+
+# The late list's filters beyond agency and field (query parameters).
+RESPONSIBLE_FILTERS = ("procedure", "step", "role", "person", "unit")
+
+
+def _responsible_filters(request: HttpRequest) -> dict[str, str]:
+    """The procedure and responsible-step filters of the late list; a malformed one is 404."""
+    wanted = {k: request.GET[k].strip() for k in RESPONSIBLE_FILTERS if request.GET.get(k)}
+    if "step" in wanted and not wanted["step"].isdigit():
+        raise Http404
+    if "role" in wanted and wanted["role"] not in StepRole.values:
+        raise Http404
+    return wanted
+
+
+@login_required
+@require_GET
 def late_list(request: HttpRequest) -> HttpResponse:
-    """Late dossiers (against the original due date) with the step and person responsible."""
+    """Late dossiers (against the original due date) with the step and person responsible,
+    filtered by agency, field, procedure and the responsible step, role or person."""
     _require_reader(request)
     period = _period(request)
     where = _scope_q(request)
@@ -139,7 +220,8 @@ def late_list(request: HttpRequest) -> HttpResponse:
         agency = _agency(request, request.GET["agency"])
         where &= Q(agency_id=agency.pk)
     field_code = request.GET.get("field", "")
-    page = Paginator(queries.late_dossiers(where, period, field_code), 50).get_page(
+    responsible = _responsible_filters(request)
+    page = Paginator(queries.late_dossiers(where, period, field_code, **responsible), 50).get_page(
         request.GET.get("page")
     )
     steps = queries.responsible_steps(list(page.object_list))
@@ -151,6 +233,17 @@ def late_list(request: HttpRequest) -> HttpResponse:
             "period": period,
             "agency": agency,
             "field_code": field_code,
+            "field_name": queries.field_name(field_code) if field_code else None,
+            "responsible": responsible,
+            "role_label": dict(StepRole.choices).get(responsible.get("role", "")),
+            "filter_query": urlencode(
+                {
+                    "period": period.label,
+                    **({"agency": agency.code} if agency else {}),
+                    **({"field": field_code} if field_code else {}),
+                    **responsible,
+                }
+            ),
             "page": page,
             "rows": rows,
         },
@@ -185,3 +278,15 @@ def due_soon(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request, "dossiers/due_soon.html", {"agency": agency, "rows": rows, "now": timezone.now()}
     )
+
+
+@login_required
+@require_GET
+def procedures_file(request: HttpRequest) -> HttpResponse:
+    """The procedure catalogue as an XLSX file in the import's layout (public data: the
+    national database publishes it; every reader of these screens may download it)."""
+    _require_reader(request)
+    response = HttpResponse(export_procedures("xlsx"), content_type=FORMATS["xlsx"])
+    name = f"chiso-thu-tuc-hanh-chinh-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -49,11 +49,21 @@ DEFAULT_SESSIONS: tuple[Session, ...] = (
 )
 
 
+_LOCAL: dict[datetime.datetime, datetime.datetime] = {}
+
+
 def local(moment: datetime.datetime) -> datetime.datetime:
     """An aware datetime as naive local time; a naive one is taken as local already."""
     if moment.tzinfo is None:
         return moment
-    return moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    # Memoised: ingest and recompute convert the same moments over and over, and equal aware
+    # moments are the same instant, hence the same local time (no DST in Việt Nam since 1975).
+    found = _LOCAL.get(moment)
+    if found is None:
+        if len(_LOCAL) >= 200_000:
+            _LOCAL.clear()
+        found = _LOCAL[moment] = moment.astimezone(LOCAL_ZONE).replace(tzinfo=None)
+    return found
 
 
 def aware(moment: datetime.datetime) -> datetime.datetime:
@@ -79,6 +89,13 @@ class WorkCalendar:
     cutoff: datetime.time | None = None
     _days: list[datetime.date] = field(default_factory=list, repr=False, compare=False)
     _cum: list[int] = field(default_factory=list, repr=False, compare=False)
+    # Precomputed for position(), the hot path of every derivation: per calendar day, the
+    # working minutes before it and whether it is worked; per minute of a day, the working
+    # minutes of a working day before it.
+    _day_start: dict[datetime.date, tuple[int, bool]] = field(
+        default_factory=dict, repr=False, compare=False
+    )
+    _minute_within: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         public = holidays.country_holidays("VN", years=range(FIRST_YEAR, LAST_YEAR + 1))
@@ -91,24 +108,25 @@ class WorkCalendar:
                 working = True
             elif day in self.extra_off:
                 working = False
+            # A day off starts where the next working day does: everything before it counted.
+            self._day_start[day] = (total, working)
             if working:
                 self._days.append(day)
                 self._cum.append(total)
                 total += self.day_minutes
             day += datetime.timedelta(days=1)
+        self._minute_within.extend(
+            sum(max(0, min(m, _minutes(b)) - _minutes(a)) for a, b in self.sessions)
+            for m in range(24 * 60)
+        )
 
     @property
     def day_minutes(self) -> int:
         return sum(_minutes(b) - _minutes(a) for a, b in self.sessions)
 
     def is_working_day(self, day: datetime.date) -> bool:
-        i = bisect.bisect_left(self._days, day)
-        return i < len(self._days) and self._days[i] == day
-
-    def _within_day(self, t: datetime.time) -> int:
-        """Working minutes of a working day before the time ``t``."""
-        m = _minutes(t)
-        return sum(max(0, min(m, _minutes(b)) - _minutes(a)) for a, b in self.sessions)
+        start = self._day_start.get(day)
+        return start is not None and start[1]
 
     def _check(self, moment: datetime.datetime) -> None:
         if not FIRST_YEAR <= moment.year <= LAST_YEAR:
@@ -119,12 +137,10 @@ class WorkCalendar:
     def position(self, moment: datetime.datetime) -> int:
         """Working minutes from the calendar's start to ``moment`` (naive local time)."""
         self._check(moment)
-        day = moment.date()
-        i = bisect.bisect_left(self._days, day)
-        if i < len(self._days) and self._days[i] == day:
-            return self._cum[i] + self._within_day(moment.time())
-        # A day off: everything before it has been counted.
-        return self._cum[i] if i < len(self._cum) else self._cum[-1] + self.day_minutes
+        start, working = self._day_start[moment.date()]
+        if working:
+            return start + self._minute_within[moment.hour * 60 + moment.minute]
+        return start  # a day off: everything before it has been counted
 
     def working_minutes(self, start: datetime.datetime, end: datetime.datetime) -> int:
         """Working minutes between two moments; 0 when ``end`` is not after ``start``."""

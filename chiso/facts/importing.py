@@ -1,7 +1,8 @@
 """Importing facts from XLSX/CSV: every row checked first, nothing written on any error.
 
 Columns (Vietnamese headers, English accepted): Mã cơ quan, Tên dữ liệu, Năm, Giá trị,
-Nguồn, Ngày số liệu. A fact name must be in the catalogue (chiso/frameworks/facts.py), so a
+Nguồn, Ngày số liệu, and optionally Mã lãnh đạo (a leader's person code: the value is then that
+leader's within the agency, not the agency's own). A fact name must be in the catalogue (chiso/frameworks/facts.py), so a
 typo cannot silently leave an item without data; rates (unit %) must lie in 0–100.
 """
 
@@ -21,7 +22,7 @@ from chiso.facts.models import Fact
 from chiso.frameworks.facts import FACTS
 from chiso.lib.numbers import fits, parse_decimal
 from chiso.org.columns import Column, ImportCounts, Problem, Sheet
-from chiso.org.models import Agency
+from chiso.org.models import Agency, Person
 from chiso.org.tabular import TableError, read_table
 
 COLUMNS = (
@@ -31,6 +32,7 @@ COLUMNS = (
     Column("value", "Giá trị", "Value", required=True),
     Column("source", "Nguồn", "Source"),
     Column("as_of", "Ngày số liệu", "As of"),
+    Column("person", "Mã lãnh đạo", "Leader code"),
 )
 
 
@@ -41,6 +43,7 @@ class FactImportReport(ImportCounts):
 @dataclass(frozen=True)
 class _Row:
     agency: Agency
+    person: Person | None
     name: str
     year: int
     value: Decimal
@@ -57,8 +60,9 @@ def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Probl
     if sheet.problems:
         return [], sheet.problems
     agencies = {a.code: a for a in Agency.objects.all()}
+    people = {p.code: p for p in Person.objects.all()}
     rows: list[_Row] = []
-    seen: dict[tuple[str, str, int], int] = {}
+    seen: dict[tuple[str, str, str, int], int] = {}
     for row in sheet.rows():
         code = row.code("agency", required=True)
         name = row.text("name", 80, required=True)
@@ -67,6 +71,10 @@ def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Probl
         agency = agencies.get(code)
         if code and agency is None:
             row.problem("agency", _("no agency with code '%(code)s'") % {"code": code})
+        person_code = row.code("person")
+        person = people.get(person_code)
+        if person_code and person is None:
+            row.problem("person", _("no leader with code '%(code)s'") % {"code": person_code})
         fact = FACTS.get(name)
         if name and fact is None:
             row.problem("name", _("'%(name)s' is not a known data name") % {"name": name})
@@ -80,7 +88,7 @@ def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Probl
             # Stored with 4 decimals: refuse rather than round silently (and make re-imports
             # of the same file look like changes).
             row.problem("value", _("at most 4 decimals and 10 digits before the decimal point"))
-        key = (code, name, year or 0)
+        key = (code, person_code, name, year or 0)
         if key in seen:
             row.problem(
                 "", _("the same data is given twice (also on row %(line)s)") % {"line": seen[key]}
@@ -89,7 +97,7 @@ def _read(data: bytes, filename: str, lang: str) -> tuple[list[_Row], list[Probl
         as_of = row.date("as_of")
         source = row.text("source", 255)
         if agency is not None and fact is not None and year is not None and value is not None:
-            rows.append(_Row(agency, name, year, value, source, as_of))
+            rows.append(_Row(agency, person, name, year, value, source, as_of))
     return rows, sheet.problems
 
 
@@ -107,18 +115,22 @@ def import_facts(
     if problems:
         return report
     for row in rows:
-        fact = Fact.objects.filter(name=row.name, agency=row.agency, year=row.year).first()
+        fact = Fact.objects.filter(
+            name=row.name, agency=row.agency, year=row.year, person=row.person
+        ).first()
         new = {"value": row.value, "source": row.source, "as_of": row.as_of}
         if fact is None:
             report.created += 1
             if not dry_run:
-                fact = Fact.objects.create(name=row.name, agency=row.agency, year=row.year, **new)
+                fact = Fact.objects.create(
+                    name=row.name, agency=row.agency, year=row.year, person=row.person, **new
+                )
                 record(
                     "facts.fact.created",
                     actor=actor,
                     obj=fact,
                     agency_id=row.agency.pk,
-                    data={"new": new, "file": filename},
+                    data={"new": new, "file": filename, **_leader(row)},
                 )
             continue
         old = {"value": fact.value, "source": fact.source, "as_of": fact.as_of}
@@ -134,11 +146,18 @@ def import_facts(
                 actor=actor,
                 obj=fact,
                 agency_id=row.agency.pk,
-                data={"old": old, "new": new, "file": filename},
+                data={"old": old, "new": new, "file": filename, **_leader(row)},
             )
     return report
 
 
+def _leader(row: _Row) -> dict[str, str]:
+    return {"leader": row.person.code} if row.person is not None else {}
+
+
 def facts_for(agency: Agency, year: int) -> dict[str, Decimal]:
-    """The agency's facts of ``year`` by name, as the engine's ``AgencyInput.facts`` wants them."""
-    return dict(Fact.objects.filter(agency=agency, year=year).values_list("name", "value"))
+    """The agency's own facts of ``year`` by name, as the engine's ``AgencyInput.facts`` wants
+    them: a leader's value (``person`` set) is never the agency's."""
+    return dict(
+        Fact.objects.filter(agency=agency, year=year, person=None).values_list("name", "value")
+    )

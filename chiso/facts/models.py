@@ -12,11 +12,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Fact(models.Model):
-    """One named value for one agency and year, e.g. ``dossier.on_time_rate`` = 97,35."""
+    """One named value for one agency and year, e.g. ``dossier.on_time_rate`` = 97,35.
+
+    ``person`` is empty for the agency's own value (the only kind the engine reads, through
+    :func:`chiso.facts.importing.facts_for`); when set, the value is that leader's share within
+    the agency, e.g. the on-time rate of the plan tasks a deputy head answers for ("gắn với
+    trách nhiệm người đứng đầu", source-article.txt).
+    """
 
     name = models.CharField(_("data name"), max_length=80)
     agency = models.ForeignKey(
         "org.Agency", verbose_name=_("agency"), on_delete=models.PROTECT, related_name="facts"
+    )
+    person = models.ForeignKey(
+        "org.Person",
+        verbose_name=_("leader"),
+        on_delete=models.PROTECT,
+        related_name="facts",
+        null=True,
+        blank=True,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(_("value"), max_digits=14, decimal_places=4)
@@ -29,8 +43,18 @@ class Fact(models.Model):
         verbose_name_plural = _("facts")
         ordering = ["-year", "agency__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["name", "agency", "year"], name="fact_name_agency_year")
+            models.UniqueConstraint(
+                fields=["name", "agency", "year"],
+                condition=models.Q(person=None),
+                name="fact_name_agency_year",
+            ),
+            models.UniqueConstraint(
+                fields=["name", "agency", "year", "person"],
+                condition=models.Q(person__isnull=False),
+                name="fact_name_agency_year_person",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} {self.agency.code} {self.year} = {self.value}"
+        who = f" {self.person.code}" if self.person is not None else ""
+        return f"{self.name} {self.agency.code}{who} {self.year} = {self.value}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language, gettext_lazy
@@ -23,19 +24,30 @@ class ImportForm(forms.Form):
     dry_run = forms.BooleanField(label=gettext_lazy("Only check, save nothing"), required=False)
 
 
+def _tasks_behind(fact: Fact) -> str | None:
+    """The list of plan tasks behind a completion rate (other facts come from elsewhere)."""
+    from chiso.plans.facts import tasks_behind  # plans writes facts: import it lazily
+
+    person = fact.person.code if fact.person else ""
+    return tasks_behind(fact.name, fact.agency.code, fact.year, fact.as_of, person)
+
+
 @login_required
 @require_GET
 def fact_list(request: HttpRequest) -> HttpResponse:
     """Province-wide roles see every fact; agency users see their own agency's."""
     scope.require_any_role(request.user)
-    facts = Fact.objects.filter(agency__in=scope.visible_agencies(request.user)).select_related(
-        "agency"
+    facts = (
+        Fact.objects.filter(agency__in=scope.visible_agencies(request.user))
+        .select_related("agency", "person")
+        # The agency's own value first, then its leaders' (person set).
+        .order_by("-year", "agency__name", "name", F("person__full_name").asc(nulls_first=True))
     )
     year = request.GET.get("year", "")
     if year.isdigit():
         facts = facts.filter(year=int(year))
     lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-    rows = [(f, describe_fact(f.name, lang)) for f in facts[:2000]]
+    rows = [(f, describe_fact(f.name, lang), _tasks_behind(f)) for f in facts[:2000]]
     years = sorted(set(Fact.objects.values_list("year", flat=True)), reverse=True)
     return render(request, "facts/list.html", {"rows": rows, "years": years, "year": year})
 

@@ -199,6 +199,18 @@ FACTS: dict[str, Fact] = {
             source=PLANS,
         ),
         Fact(
+            "plan.late_rate",
+            "Tỷ lệ nhiệm vụ kế hoạch CCHC hoàn thành quá hạn",
+            "Share of reform plan tasks done late",
+            source=PLANS,
+        ),
+        Fact(
+            "plan.not_done_rate",
+            "Tỷ lệ nhiệm vụ kế hoạch CCHC đến hạn chưa hoàn thành",
+            "Share of reform plan tasks due and not done",
+            source=PLANS,
+        ),
+        Fact(
             "inspection.findings",
             "Số phát hiện qua kiểm tra công vụ trong năm",
             "Findings of public-service inspections in the year",

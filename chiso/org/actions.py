@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from chiso.accounts import scope
 from chiso.audit.actions import record
-from chiso.org.columns import Problem, day
+from chiso.org.columns import ImportCounts, Problem, day
 from chiso.org.importing import AgencyPlan, PeoplePlan, detect_kind, plan_agencies, plan_people
 from chiso.org.models import (
     Agency,
@@ -392,19 +392,12 @@ KIND_LABELS = {"agencies": gettext_lazy("Agencies"), "people": gettext_lazy("Lea
 
 
 @dataclass
-class ImportReport:
-    """What an import found and did. ``problems`` non-empty means nothing was written."""
+class ImportReport(ImportCounts):
+    """What a registry import found and did: the counts of every table import, plus which
+    table (agencies or people) and whether it was a dry run."""
 
-    kind: str
+    kind: str = ""
     dry_run: bool = False
-    problems: list[Problem] = field(default_factory=list)
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     def count(self, statuses: Iterable[str]) -> None:
         for status in statuses:
@@ -425,15 +418,7 @@ class ImportReport:
         return text
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "kind": self.kind,
-            "dry_run": self.dry_run,
-            "created": self.created,
-            "updated": self.updated,
-            "unchanged": self.unchanged,
-            "errors": [p.as_dict() for p in self.problems],
-        }
+        return {"kind": self.kind, "dry_run": self.dry_run, **super().as_dict()}
 
 
 @transaction.atomic

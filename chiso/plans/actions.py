@@ -56,8 +56,12 @@ RESERVED_CODES = frozenset(
         "indices",
         "dashboard",
         "losses",
+        "new",
     }
 )
+# ``save_task(officer_user=KEEP)``: leave the officer's account as it is (an import file has
+# no account column, so re-importing must not clear the one chosen in chiso).
+KEEP: Any = object()
 
 
 def _require_reform_office(actor: Any) -> None:
@@ -151,7 +155,7 @@ def save_task(
     co_agencies: Iterable[Agency] = (),
     leader: Person | None = None,
     officer: str = "",
-    officer_user: Any = None,
+    officer_user: Any = KEEP,
     output: str = "",
     assigned_by_ppc: bool = False,
     progress: int | None = None,
@@ -159,10 +163,28 @@ def save_task(
     reason: str = "",
 ) -> tuple[Task, bool]:
     """Create the task ``number`` of ``plan``, or update it (an import run again); return the
-    task and whether anything changed. Changing an existing task's owner needs ``reason``."""
+    task and whether anything changed. Changing an existing task's owner needs ``reason``.
+
+    The checks every path shares (import and form): the responsible leader is the head or a
+    deputy head of the lead agency in the plan's year, the lead agency does not co-operate with
+    itself, and the officer's account belongs to the lead agency."""
     if actor is not None and not can_manage_plan(actor, plan):
         raise PermissionDenied
     _check_leader(leader, lead_agency, plan.year)
+    co_agencies = list(co_agencies)
+    if any(a.pk == lead_agency.pk for a in co_agencies):
+        raise ValidationError(
+            _("%(agency)s leads the task: it cannot also be a co-operating agency.")
+            % {"agency": lead_agency.name}
+        )
+    if (
+        officer_user not in (KEEP, None)
+        and not officer_user.memberships.filter(agency=lead_agency).exists()
+    ):
+        raise ValidationError(
+            _("%(user)s does not work for %(agency)s.")
+            % {"user": officer_user.get_username(), "agency": lead_agency.name}
+        )
     task = Task.objects.filter(plan=plan, number=number).first()
     old = _task_values(task) if task else None
     if task is None:
@@ -176,7 +198,9 @@ def save_task(
             _("Task %(number)s changes owner: give the reason.") % {"number": number}
         )
     task.title, task.lead_agency, task.deadline = title, lead_agency, deadline
-    task.leader, task.officer, task.officer_user = leader, officer, officer_user
+    task.leader, task.officer = leader, officer
+    if officer_user is not KEEP:
+        task.officer_user = officer_user
     task.output, task.assigned_by_ppc = output, assigned_by_ppc
     if progress is not None:
         task.progress = progress
@@ -185,7 +209,7 @@ def save_task(
         if completed_on is not None:
             task.progress = 100
     task.save()
-    task.co_agencies.set(list(co_agencies))
+    task.co_agencies.set(co_agencies)
     new = _task_values(task)
     if old == new:
         return task, False
@@ -198,6 +222,17 @@ def save_task(
         data={"old": old, "new": new} if old else {"new": new},
     )
     return task, True
+
+
+@transaction.atomic
+def add_task(plan: Plan, *, actor: Any, number: str, **fields: Any) -> Task:
+    """Add a new task to ``plan`` (the form's path): like :func:`save_task`, but a number
+    (STT) already used in the plan is refused rather than updated."""
+    if actor is not None and not can_manage_plan(actor, plan):
+        raise PermissionDenied
+    if Task.objects.filter(plan=plan, number=number).exists():
+        raise ValidationError(_("The plan already has a task %(number)s.") % {"number": number})
+    return save_task(plan, actor=actor, number=number, **fields)[0]
 
 
 @transaction.atomic

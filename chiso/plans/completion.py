@@ -46,6 +46,14 @@ class Completion:
     def on_time_rate(self) -> Decimal | None:
         return rate(len(self.on_time), len(self.counted))
 
+    @property
+    def late_rate(self) -> Decimal | None:
+        return rate(len(self.late), len(self.counted))
+
+    @property
+    def not_done_rate(self) -> Decimal | None:
+        return rate(len(self.not_done), len(self.counted))
+
 
 def rate(part: int, whole: int) -> Decimal | None:
     """``part / whole`` as a percentage with two decimals; None when nothing is counted."""

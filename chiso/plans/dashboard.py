@@ -131,9 +131,14 @@ def status_counts(year: int, today: datetime.date) -> Counter[str]:
 
 
 def late_dossiers_by_field(limit: int = 5) -> tuple[int, list[dict[str, Any]]] | None:
-    """(year, fields with the most late dossiers) of the latest year with dossier data, or None
-    when the dossiers app holds none (the dashboard then leaves the section out)."""
+    """(year, fields with the most late dossiers) of the latest year that has late dossiers
+    (the current year may hold only dossiers still open, none late yet), else of the latest
+    year with dossier data; None when the dossiers app holds none (the section is left out)."""
     years = dossier_queries.years()
     if not years:
         return None
-    return years[0], dossier_queries.late_by_field(Q(), parse_period(str(years[0])), limit)
+    for year in years:
+        fields = dossier_queries.late_by_field(Q(), parse_period(str(year)), limit)
+        if fields:
+            return year, fields
+    return years[0], []

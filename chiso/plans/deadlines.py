@@ -1,8 +1,10 @@
 """Deadline arithmetic for plan tasks: status, days left, days late. No Django import.
 
-Days are counted through a :class:`Calendar`. Until the province's shared working-day calendar
-exists, :data:`CALENDAR_DAYS` counts every day; a working-day calendar only has to implement
-``days_between`` to be plugged in (pass it as ``calendar=``), nothing else changes.
+Days are counted through a :class:`Calendar`: :data:`CALENDAR_DAYS` counts every day; the
+pages, reminders and filters pass the working-day calendar of :mod:`chiso.plans.workdays`
+(``PLANS_DEADLINE_DAYS`` chooses). The status itself compares dates: a task is overdue from the
+day after its deadline whatever the calendar; the calendar decides how many days are left or
+late, and which tasks are "due within N days".
 """
 
 from __future__ import annotations
@@ -74,5 +76,27 @@ def is_due_soon(
     within: int = DUE_SOON_DAYS,
     calendar: Calendar = CALENDAR_DAYS,
 ) -> bool:
-    """Open and due within ``within`` days from today (today included)."""
-    return completed_on is None and 0 <= days_left(deadline, today, calendar) <= within
+    """Open, not yet overdue, and due within ``within`` days from today (today included)."""
+    return (
+        completed_on is None
+        and deadline >= today
+        and days_left(deadline, today, calendar) <= within
+    )
+
+
+def last_day_within(
+    today: datetime.date, within: int, calendar: Calendar = CALENDAR_DAYS
+) -> datetime.date:
+    """The last date whose deadline is still "due within ``within`` days" of ``today``: the
+    day before the calendar's ``within + 1``-th day after today (with working days, the
+    weekend or holiday after the last working day of the window is included). Lets a database
+    filter compare dates and still agree with :func:`is_due_soon`."""
+    day = today
+    # A year of days off in a row does not exist; the bound only guards against a calendar
+    # without working days.
+    for _ in range(within * 7 + 366):
+        following = day + datetime.timedelta(days=1)
+        if calendar.days_between(today, following) > within:
+            return day
+        day = following
+    return day

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import get_user_model
@@ -45,6 +45,87 @@ class ProgressForm(BootstrapForm):
     evidence = forms.FileField(label=_("Evidence (PDF, image, Word or Excel)"), required=False)
 
 
+def _officer_accounts() -> Any:
+    return (
+        get_user_model()
+        .objects.filter(is_active=True, memberships__role__in=list(AGENCY_ROLES))
+        .distinct()
+        .order_by("username")
+    )
+
+
+class PlanForm(BootstrapForm):
+    """A new plan. The reform office may leave the agency empty (the province's plan) or pick
+    any agency; an agency user picks one of their own agencies."""
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    code = forms.SlugField(
+        label=_("Code (letters without accents, digits, '-'; part of the address)"),
+        max_length=40,
+    )
+    title = forms.CharField(label=_("Title"), max_length=300)
+    agency = forms.ModelChoiceField(
+        label=_("Agency (empty for the province's plan)"),
+        queryset=Agency.objects.none(),
+        required=False,
+    )
+    document_number = forms.CharField(
+        label=_("Issuing document number"), max_length=100, required=False
+    )
+    document_date = forms.DateField(
+        label=_("Issuing document date"), required=False, widget=DateInput()
+    )
+
+    def __init__(self, *args: Any, agencies: Any, province: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(forms.ModelChoiceField, self.fields["agency"])
+        field.queryset = agencies.order_by("name")
+        if not province:
+            field.required = True
+            field.label = _("Agency")
+
+
+class TaskForm(BootstrapForm):
+    """One task of a plan; the same checks as an import row are made by the action."""
+
+    number = forms.CharField(label=_("No. (STT)"), max_length=20)
+    title = forms.CharField(label=_("Task"), widget=forms.Textarea(attrs={"rows": 3}))
+    lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.all())
+    co_agencies = forms.ModelMultipleChoiceField(
+        label=_("Co-operating agencies"),
+        queryset=Agency.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    leader = forms.ModelChoiceField(
+        label=_("Responsible leader"), queryset=Person.objects.all(), required=False
+    )
+    officer = forms.CharField(label=_("Officer in charge"), max_length=150, required=False)
+    officer_user = forms.ModelChoiceField(
+        label=_("Officer in charge's account (receives the reminders)"),
+        queryset=_officer_accounts(),
+        required=False,
+    )
+    deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
+    output = forms.CharField(label=_("Expected output"), max_length=300, required=False)
+    assigned_by_ppc = forms.BooleanField(
+        label=_("Assigned by the Provincial People's Committee"), required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason, if you change who is responsible"),
+        max_length=300,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            # The STT identifies the task (imports update by it): it is not edited here.
+            self.fields["number"].disabled = True
+        else:
+            del self.fields["reason"]
+
+
 class OwnerForm(BootstrapForm):
     lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.all())
     leader = forms.ModelChoiceField(
@@ -53,10 +134,7 @@ class OwnerForm(BootstrapForm):
     officer = forms.CharField(label=_("Officer in charge"), max_length=150, required=False)
     officer_user = forms.ModelChoiceField(
         label=_("Officer in charge's account (receives the reminders)"),
-        queryset=get_user_model()
-        .objects.filter(is_active=True, memberships__role__in=list(AGENCY_ROLES))
-        .distinct()
-        .order_by("username"),
+        queryset=_officer_accounts(),
         required=False,
     )
     reason = forms.CharField(

@@ -18,7 +18,7 @@ from django.db.models import F, Q, QuerySet
 
 from chiso.accounts import scope
 from chiso.plans.completion import TaskRecord, completion
-from chiso.plans.deadlines import DUE_SOON_DAYS
+from chiso.plans.deadlines import CALENDAR_DAYS, DUE_SOON_DAYS, Calendar, last_day_within
 from chiso.plans.models import Plan, Task
 
 
@@ -56,17 +56,21 @@ def open_tasks(tasks: QuerySet[Task]) -> QuerySet[Task]:
 
 
 def overdue(tasks: QuerySet[Task], today: datetime.date) -> QuerySet[Task]:
-    """Open tasks whose deadline has passed (calendar days; see deadlines.py)."""
+    """Open tasks whose deadline has passed (a date comparison: see deadlines.py)."""
     return open_tasks(tasks).filter(deadline__lt=today).order_by("deadline", "number")
 
 
 def due_soon(
-    tasks: QuerySet[Task], today: datetime.date, within: int = DUE_SOON_DAYS
+    tasks: QuerySet[Task],
+    today: datetime.date,
+    within: int = DUE_SOON_DAYS,
+    calendar: Calendar = CALENDAR_DAYS,
 ) -> QuerySet[Task]:
-    """Open tasks due between today and ``within`` calendar days from now, both included."""
+    """Open tasks due between today and ``within`` days from now (both included) counted with
+    ``calendar``: the same tasks as :func:`chiso.plans.deadlines.is_due_soon` selects."""
     return (
         open_tasks(tasks)
-        .filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=within))
+        .filter(deadline__gte=today, deadline__lte=last_day_within(today, within, calendar))
         .order_by("deadline", "number")
     )
 

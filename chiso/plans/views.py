@@ -29,7 +29,9 @@ from chiso.plans.forms import (
     IndexImportForm,
     InspectionForm,
     OwnerForm,
+    PlanForm,
     ProgressForm,
+    TaskForm,
     TaskImportForm,
 )
 from chiso.plans.importing import export_tasks as export_table
@@ -48,6 +50,7 @@ from chiso.plans.queries import (
     with_outcome,
     with_status,
 )
+from chiso.plans.workdays import counts_working_days, plans_calendar
 from chiso.results.queries import visible_result_sets
 
 STATUS_CHOICES = [
@@ -72,13 +75,14 @@ def _date(text: str | None) -> datetime.date | None:
 
 def _rows(tasks: QuerySet[Task], user: Any, today: datetime.date) -> list[dict[str, Any]]:
     out = []
+    calendar = plans_calendar()
     for task in tasks.select_related("plan", "lead_agency", "leader"):
         out.append(
             {
                 "task": task,
                 "status": task.status_on(today),
-                "days_left": days_left(task.deadline, today),
-                "days_late": days_late(task.deadline, task.completed_on, today),
+                "days_left": days_left(task.deadline, today, calendar),
+                "days_late": days_late(task.deadline, task.completed_on, today, calendar),
                 "editable": can_report_progress(user, task),
             }
         )
@@ -121,7 +125,103 @@ def _filter_options(tasks: QuerySet[Task]) -> dict[str, Any]:
 def plan_list(request: HttpRequest) -> HttpResponse:
     scope.require_any_role(request.user)
     plans = visible_plans(request.user)
-    return render(request, "plans/list.html", {"plans": plans})
+    can_create = scope.is_reform_office(request.user) or bool(scope.own_agency_ids(request.user))
+    return render(request, "plans/list.html", {"plans": plans, "can_create": can_create})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def plan_create(request: HttpRequest) -> HttpResponse:
+    """A new plan: the reform office (the province's or any agency's), or an agency's focal
+    officer or leader (their own agency's)."""
+    province = scope.is_reform_office(request.user)
+    own = scope.own_agency_ids(request.user)
+    if not (province or own):
+        raise PermissionDenied
+    agencies = Agency.objects.all() if province else Agency.objects.filter(pk__in=own)
+    form = PlanForm(
+        request.POST or None,
+        agencies=agencies,
+        province=province,
+        initial={"year": timezone.localdate().year},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            plan = actions.create_plan(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan created."))
+            return redirect("plans:detail", code=plan.code)
+    return render(request, "plans/plan_form.html", {"form": form})
+
+
+def _task_fields(data: dict[str, Any]) -> dict[str, Any]:
+    fields = dict(data)
+    fields.pop("reason", None)
+    fields.pop("number", None)
+    return fields
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_create(request: HttpRequest, code: str) -> HttpResponse:
+    plan = get_object_or_404(visible_plans(request.user), code=code)
+    if not can_manage_plan(request.user, plan):
+        raise PermissionDenied
+    form = TaskForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            task = actions.add_task(
+                plan,
+                actor=request.user,
+                number=form.cleaned_data["number"],
+                **_task_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Task %(number)s added.") % {"number": task.number})
+            return redirect("plans:detail", code=plan.code)
+    return render(request, "plans/task_form.html", {"plan": plan, "task": None, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a task's content and owner (owner changes need a reason, as in an import)."""
+    task = _task_or_404(request.user, pk)
+    if not can_manage_plan(request.user, task.plan):
+        raise Http404
+    initial = {
+        "number": task.number,
+        "title": task.title,
+        "lead_agency": task.lead_agency,
+        "co_agencies": list(task.co_agencies.all()),
+        "leader": task.leader,
+        "officer": task.officer,
+        "officer_user": task.officer_user,
+        "deadline": task.deadline,
+        "output": task.output,
+        "assigned_by_ppc": task.assigned_by_ppc,
+    }
+    form = TaskForm(request.POST or None, initial=initial, editing=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _saved, changed = actions.save_task(
+                task.plan,
+                actor=request.user,
+                number=task.number,
+                reason=form.cleaned_data["reason"].strip(),
+                **_task_fields(form.cleaned_data),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if changed:
+                messages.success(request, _("Task saved."))
+            return redirect("plans:task", pk=task.pk)
+    return render(request, "plans/task_form.html", {"plan": task.plan, "task": task, "form": form})
 
 
 @login_required
@@ -171,18 +271,21 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request.user, pk)
     today = timezone.localdate()
     editable = can_report_progress(request.user, task)
+    calendar = plans_calendar()
     return render(
         request,
         "plans/task.html",
         {
             "task": task,
             "status": task.status_on(today),
-            "days_left": days_left(task.deadline, today),
-            "days_late": days_late(task.deadline, task.completed_on, today),
+            "days_left": days_left(task.deadline, today, calendar),
+            "days_late": days_late(task.deadline, task.completed_on, today, calendar),
+            "working_days": counts_working_days(),
             "notes": task.notes.select_related("author"),
             "editable": editable,
             "form": ProgressForm(initial={"percent": task.progress}) if editable else None,
             "owner_editable": editable or can_manage_plan(request.user, task.plan),
+            "manage": can_manage_plan(request.user, task.plan),
         },
     )
 
@@ -328,8 +431,13 @@ def deadlines(request: HttpRequest) -> HttpResponse:
         ("overdue", _("Overdue"), overdue(tasks, today)),
         (
             "due_soon",
-            _("Due within %(days)s days") % {"days": within},
-            due_soon(tasks, today, within),
+            (
+                _("Due within %(days)s working days")
+                if counts_working_days()
+                else _("Due within %(days)s days")
+            )
+            % {"days": within},
+            due_soon(tasks, today, within, plans_calendar()),
         ),
     ):
         rows = _rows(qs, request.user, today)
@@ -357,6 +465,7 @@ def deadlines(request: HttpRequest) -> HttpResponse:
             "sections": sections,
             "mine": _rows(mine.filter(completed_on=None), request.user, today),
             "within": within,
+            "working_days": counts_working_days(),
         },
     )
 

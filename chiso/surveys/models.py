@@ -175,6 +175,11 @@ class Contact(models.Model):
         return f"#{self.pk}"  # never the name: audit rows and logs must not carry it
 
 
+class SentVia(models.TextChoices):
+    EMAIL = "email", _("e-mail")
+    SMS = "sms", _("SMS/Zalo hand-off file")
+
+
 class Invitation(models.Model):
     """A unique link (online) or a numbered form (paper) for one respondent.
 
@@ -192,6 +197,12 @@ class Invitation(models.Model):
         Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="invitation"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Sending (actions/sending.py): e-mail, or a line of the hand-off file for the province's
+    # SMS/Zalo gateway. ``send_count`` counts the first sending and every reminder.
+    sent_via = models.CharField(_("sent by"), max_length=10, choices=SentVia.choices, blank=True)
+    sent_at = models.DateTimeField(_("first sent"), null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("last sent"), null=True, blank=True)
+    send_count = models.PositiveSmallIntegerField(_("times sent"), default=0)
 
     class Meta:
         verbose_name = _("invitation")

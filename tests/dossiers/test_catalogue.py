@@ -1,17 +1,27 @@
-"""Importing procedures and internal process templates: every bad cell named, nothing half-written."""
+"""Importing procedures and internal process templates: every bad cell named, nothing half-written;
+exporting the catalogue in the same layout."""
 
 from __future__ import annotations
 
+import datetime
 import json
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 
 from chiso.audit.models import AuditEvent
-from chiso.dossiers.catalogue import import_procedures, import_templates
+from chiso.dossiers.catalogue import (
+    PROCEDURE_COLUMNS,
+    export_procedures,
+    import_procedures,
+    import_templates,
+)
 from chiso.dossiers.models import Procedure, ProcessTemplate
+from chiso.org.tabular import FORMATS, read_table
+from tests.conftest import PASSWORD
 
 PROCEDURES = (
     "Mã TTHC;Tên thủ tục;Mã lĩnh vực;Lĩnh vực;Cấp thực hiện;Thời hạn giải quyết;"
@@ -99,3 +109,53 @@ def test_gaps_in_step_numbers_are_refused(world: Any) -> None:
 def test_only_the_reform_office_imports_the_catalogue(world: Any) -> None:
     with pytest.raises(PermissionDenied):
         import_procedures(PROCEDURES, actor=world.lan)
+
+
+def test_the_exported_catalogue_imports_back_unchanged(world: Any) -> None:
+    import_procedures(PROCEDURES, actor=world.tuan, filename="tthc.csv")
+    Procedure.objects.filter(code="2.000002").update(
+        time_limit=Decimal("1.5"),
+        time_unit="working_hour",
+        level="nganh_doc",
+        valid_from=datetime.date(2024, 7, 1),
+        valid_to=datetime.date(2025, 6, 30),
+    )
+    before = list(Procedure.objects.order_by("code").values())
+    data = export_procedures()
+    table = read_table(data, "tthc.xlsx")
+    assert table.headers == [c.vi for c in PROCEDURE_COLUMNS]  # the import's own headers
+    assert table.rows[1][1][4:7] == ["ngành dọc", "1,5", "giờ làm việc"]
+    report = import_procedures(data, actor=world.tuan, filename="tthc.xlsx")
+    assert (report.ok, report.created, report.updated, report.unchanged) == (True, 0, 0, 2)
+    # Into an empty catalogue, the file recreates the same procedures.
+    Procedure.objects.all().delete()
+    assert import_procedures(data, actor=world.tuan, filename="tthc.xlsx").created == 2
+    after = list(Procedure.objects.order_by("code").values())
+    assert [{**p, "id": 0} for p in after] == [{**p, "id": 0} for p in before]
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [
+        ("tuan", 200),
+        ("hanh", 200),
+        ("minh", 200),
+        ("lan", 200),
+        ("nam", 200),
+        ("mai", 403),
+        ("khach", 403),
+    ],
+)
+def test_readers_of_the_dossier_screens_download_the_catalogue(
+    world: Any, persona: str, status: int
+) -> None:
+    import_procedures(PROCEDURES, actor=world.tuan)
+    client = Client()
+    assert client.login(username=persona, password=PASSWORD)
+    response = client.get("/dossiers/procedures.xlsx")
+    assert response.status_code == status
+    if status == 200:
+        assert response["Content-Disposition"].startswith("attachment;")
+        assert response["Content-Type"] == FORMATS["xlsx"]
+        rows = read_table(response.content, "tthc.xlsx").rows
+        assert [r[1][0] for r in rows] == ["1.000001", "2.000002"]

@@ -1,4 +1,5 @@
-"""The demo province's 2024 dossiers match the rates the province reported (issue 4)."""
+"""The demo province's 2024 dossiers match the rates the province reported (issue 4), and every
+agency has dossiers due over the next working days, whatever the day the demo is built."""
 
 from __future__ import annotations
 
@@ -7,11 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.db.models import Q
 
 from chiso.demo.build import _agencies, _agency_types
-from chiso.dossiers.demo import build_dossiers
+from chiso.dossiers import queries
+from chiso.dossiers.demo import PROCEDURES, build_dossiers
 from chiso.dossiers.models import Dossier
 from chiso.dossiers.scorecard import parse_period, score_card
+from chiso.org.models import Agency
 
 
 @pytest.mark.django_db
@@ -27,9 +31,30 @@ def test_the_demo_year_has_the_reported_rates_and_is_deterministic() -> None:
     assert values["dossier.online_payment_rate"] == Decimal("46.00")
     assert values["dossier.e_result_rate"] == Decimal("26.00")
     assert card.counters["late"] == 600
-    land_late = Dossier.objects.filter(on_time=False, field_code="DD").count()
+    year = Dossier.objects.filter(counted_on__year=2024)
+    land_late = year.filter(on_time=False, field_code="DD").count()
     assert land_late == 360  # late dossiers concentrated in land
-    first = list(Dossier.objects.order_by("code").values_list("code", "finished_at")[:50])
+    first = list(Dossier.objects.order_by("code").values_list("code", "finished_at", "due_at")[:50])
     build_dossiers(lambda _text: None)  # a second run changes nothing
-    assert Dossier.objects.count() == 24000
-    assert list(Dossier.objects.order_by("code").values_list("code", "finished_at")[:50]) == first
+    assert year.count() == 24000
+    # 4 open dossiers for each of the 15 agencies, and one overdue land dossier.
+    assert Dossier.objects.filter(finished_at=None).count() == 61
+    assert (
+        list(Dossier.objects.order_by("code").values_list("code", "finished_at", "due_at")[:50])
+        == first
+    )
+    # The open dossiers do not move the dashboard off the demo year.
+    assert queries.default_year() == 2024
+
+
+@pytest.mark.django_db
+def test_every_demo_agency_has_dossiers_due_within_three_working_days() -> None:
+    _agencies(_agency_types())
+    build_dossiers(lambda _text: None)
+    owners = {code for p in PROCEDURES for code in p[8]}
+    for agency in Agency.objects.filter(code__in=owners):
+        due = list(queries.due_soon(Q(agency_id=agency.pk)))
+        assert len(due) >= 3, agency.code
+        assert all(d.finished_at is None for d in due)
+    land = Agency.objects.get(code="stnmt")
+    assert len(queries.due_soon(Q(agency_id=land.pk))) == 4  # one of them already overdue

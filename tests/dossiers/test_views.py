@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
+from chiso.dossiers.conf import current_calendar
 from chiso.dossiers.ingest import ingest_records
+from chiso.dossiers.workcalendar import local
 from tests.conftest import PASSWORD
 from tests.dossiers.helpers import make_procedures, record
 
@@ -104,3 +107,21 @@ def test_an_agency_user_lands_on_their_agency_page(data: Any) -> None:
     response = client_for(data.lan).get("/dossiers/")
     assert response["Location"].endswith("/dossiers/agency/stp/")
     assert client_for(data.lan).get("/dossiers/agency/stp/due-soon/").status_code == 200
+
+
+def test_the_agency_page_lists_its_own_dossiers_due_soon(data: Any) -> None:
+    cal = current_calendar()
+    due = cal.add_working_days(cal.clock_start(local(timezone.now())), 1)
+    received = cal.moment_at(cal.position(due) - 3 * cal.day_minutes)
+    still_open = {
+        "TrangThaiHoSo": 4,
+        "NgayTiepNhan": f"{received:%Y%m%d%H%M%S}",
+        "NgayHenTra": f"{due:%Y%m%d%H%M%S}",
+        "NgayKetThucXuLy": "",
+    }
+    ingest_records(
+        [record("STP-OPEN", **still_open), record("SXD-OPEN", DonViXuLy="sxd", **still_open)]
+    )
+    page = client_for(data.lan).get("/dossiers/agency/stp/").content.decode()
+    assert "STP-OPEN" in page and "SXD-OPEN" not in page
+    assert "/dossiers/agency/stp/due-soon/" in page

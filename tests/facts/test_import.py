@@ -142,3 +142,32 @@ def test_values_that_cannot_be_stored_exactly_are_refused(world: Any) -> None:
         "Dòng 2, cột «Giá trị»: tối đa 4 chữ số thập phân và 10 chữ số phần nguyên",
         "Dòng 3, cột «Giá trị»: tối đa 4 chữ số thập phân và 10 chữ số phần nguyên",
     ]
+
+
+def test_a_leader_value_is_kept_apart_from_the_agency_value_and_never_scored(world: Any) -> None:
+    from chiso.org.models import Person
+
+    Person.objects.create(code="stp-gd", full_name="Đỗ Văn Giám")
+    data = (
+        "Mã cơ quan;Tên dữ liệu;Năm;Giá trị;Mã lãnh đạo\n"
+        "stp;plan.on_time_rate;2024;50;\n"
+        "stp;plan.on_time_rate;2024;100;stp-gd\n"
+    ).encode()
+    report = import_facts(data, actor=world.tuan, filename="leaders.csv")
+    assert (report.ok, report.created) == (True, 2)
+    assert facts_for(world.stp, 2024) == {"plan.on_time_rate": Decimal("50")}
+    leader = Fact.objects.get(person__code="stp-gd")
+    assert leader.value == Decimal("100") and leader.agency == world.stp
+    audit = AuditEvent.objects.get(action="facts.fact.created", object_id=str(leader.pk))
+    assert audit.data["leader"] == "stp-gd"
+    again = import_facts(data, actor=world.tuan, filename="leaders.csv")
+    assert (again.created, again.unchanged) == (0, 2)
+
+
+def test_an_unknown_leader_code_is_reported_by_row(world: Any) -> None:
+    data = "Mã cơ quan;Tên dữ liệu;Năm;Giá trị;Mã lãnh đạo\nstp;plan.done_rate;2024;50;ai-do\n"
+    report = import_facts(data.encode(), actor=world.tuan, filename="x.csv")
+    assert [str(p) for p in report.problems] == [
+        "Dòng 2, cột «Mã lãnh đạo»: không có lãnh đạo mã 'ai-do'"
+    ]
+    assert not Fact.objects.exists()

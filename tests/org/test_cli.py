@@ -69,7 +69,7 @@ def test_it_prints_a_json_summary(world, tmp_path: Path) -> None:
         "created": 1,
         "updated": 0,
         "unchanged": 1,
-        "errors": [],
+        "problems": [],
     }
     assert not Agency.objects.filter(code="stc").exists()
 
@@ -81,7 +81,7 @@ def test_it_prints_json_errors_with_row_and_column(world, tmp_path: Path) -> Non
 
     summary = json.loads(out.getvalue())
     assert summary["ok"] is False
-    assert summary["errors"][1] == {
+    assert summary["problems"][1] == {
         "row": 2,
         "column": "Mã cơ quan cha",
         "message": "không tìm thấy cơ quan 'sxd-x'",

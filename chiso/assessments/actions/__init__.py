@@ -17,6 +17,7 @@ from chiso.assessments.actions.items import (
     submit_explanation,
 )
 from chiso.assessments.actions.publishing import publish_round
+from chiso.assessments.actions.returns import return_submission
 from chiso.assessments.actions.rounds import (
     assign_appraiser,
     close_appraisal_1,
@@ -46,6 +47,7 @@ __all__ = [
     "record_council_decision",
     "remove_evidence",
     "reopen_round",
+    "return_submission",
     "save_adjustment",
     "save_self_assessment",
     "submit_assessment",

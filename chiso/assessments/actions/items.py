@@ -110,7 +110,10 @@ def save_self_assessment(
 @transaction.atomic
 def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
     """Send the self-assessment to the agency leader for approval, recording whether it came
-    after the self-assessment deadline (or the agency's extension)."""
+    after the self-assessment deadline (or the agency's extension).
+
+    A submission returned for correction (``return_submission``) and sent again keeps the time
+    and lateness of the first one: the return was the reviewer's decision, not a delay."""
     require_focal_officer(actor, assessment)
     assessment = _locked_assessment(assessment)
     require_stage(assessment, Stage.DRAFT)
@@ -122,22 +125,27 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
         )
     now = timezone.now()
     deadline = assessment.round.deadline(Deadline.SELF_ASSESSMENT, assessment.agency_id)
+    again = assessment.submitted_at is not None
     assessment.status = Stage.SUBMITTED
-    assessment.submitted_at = now
-    assessment.submitted_by = _who(actor)
-    assessment.late = timezone.localdate(now) > deadline
+    if not again:
+        assessment.submitted_at = now
+        assessment.submitted_by = _who(actor)
+        assessment.late = timezone.localdate(now) > deadline
     assessment.version += 1
     assessment.save()
+    data: dict[str, Any] = {
+        "status": [Stage.DRAFT, Stage.SUBMITTED],
+        "late": assessment.late,
+        "deadline": deadline,
+    }
+    if again:
+        data["resubmitted"] = True
     record(
         "assessments.assessment.submitted",
         actor=actor,
         obj=assessment,
         agency_id=assessment.agency_id,
-        data={
-            "status": [Stage.DRAFT, Stage.SUBMITTED],
-            "late": assessment.late,
-            "deadline": deadline,
-        },
+        data=data,
     )
     return assessment
 

@@ -132,7 +132,9 @@ def grant_extension(
         raise AssessmentError(_("Unknown stage: %(stage)s") % {"stage": stage})
     if not reason.strip():
         raise AssessmentError(_("Give the reason for the extension."))
-    assessment = Assessment.objects.select_for_update().get(round=rnd, agency=agency)
+    assessment = Assessment.objects.select_for_update().filter(round=rnd, agency=agency).first()
+    if assessment is None:
+        raise AssessmentError(_("This agency is not evaluated in this round."))
     old_date = rnd.deadline(stage, agency.pk)
     extension, _created = DeadlineExtension.objects.update_or_create(
         round=rnd,

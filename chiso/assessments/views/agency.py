@@ -20,7 +20,13 @@ from django.views.decorators.http import require_POST
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.assessments import evidence as files
-from chiso.assessments.actions import AssessmentError, approve_submission, submit_assessment
+from chiso.assessments.actions import (
+    AssessmentError,
+    approve_submission,
+    return_submission,
+    submit_assessment,
+)
+from chiso.assessments.actions.returns import may_return
 from chiso.assessments.models import AdjustmentEntry, Assessment, Stage
 from chiso.assessments.queries import extension_dates, progress_of
 from chiso.assessments.views.agency_context import (
@@ -97,6 +103,7 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             "deadline": deadline,
             "extended": extended,
             "adjustments": adjustments,
+            "may_return": may_return(request.user, assessment),
             "accept": files.ACCEPT,
             "explanation_items": [
                 item
@@ -158,4 +165,20 @@ def approve(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, str(exc))
     else:
         messages.success(request, _("The self-assessment was approved."))
+    return redirect("assessments:assessment", pk=pk)
+
+
+@login_required
+@require_POST
+def return_to_agency(request: HttpRequest, pk: int) -> HttpResponse:
+    """Send the submitted self-assessment back to the focal officer, with the reason typed."""
+    assessment = visible_assessment(request.user, pk)
+    try:
+        return_submission(assessment, reason=request.POST.get("reason", ""), actor=request.user)
+    except AssessmentError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("The self-assessment was returned to the agency for correction.")
+        )
     return redirect("assessments:assessment", pk=pk)

@@ -23,7 +23,7 @@ from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.assessments import evidence as files
 from chiso.assessments.actions.common import AssessmentError
-from chiso.assessments.inputs import assessment_input
+from chiso.assessments.inputs import ValueStep, assessment_input, counted
 from chiso.assessments.models import Assessment, Deadline, Evidence, ItemEntry, Stage
 from chiso.assessments.queries import deadline_of, extension_dates, progress
 from chiso.assessments.visibility import AFTER_COUNCIL, AFTER_ROUND_1, AFTER_ROUND_2
@@ -44,6 +44,10 @@ STAGE_DEADLINE = {
     Stage.APPRAISAL_2: Deadline.APPRAISAL_2,
     Stage.COUNCIL: Deadline.COUNCIL,
 }
+
+
+# From the first appraisal on, each item says which step's value counts.
+APPRAISAL_BEGUN = AFTER_ROUND_1 | {Stage.APPRAISAL_1}
 
 
 def visible_assessment(user: Any, pk: int) -> Assessment:
@@ -171,6 +175,8 @@ class ItemView:
     stale: bool = False  # a conflict: the form keeps the old version until reloaded
     may_edit: bool = False
     may_explain: bool = False
+    # The step whose value counts, once appraisal has begun and the reader may see it.
+    counted_step: ValueStep | None = None
 
     @property
     def may_add_evidence(self) -> bool:
@@ -249,6 +255,13 @@ def item_view(
         view.version = entry.version
         view.may_edit = perms.edit_self
         view.may_explain = perms.explain and entry.needs_explanation
+        if perms.sees_round_1 and assessment.status in APPRAISAL_BEGUN:
+            view.counted_step = counted(
+                entry,
+                round_1=perms.sees_round_1,
+                round_2=perms.sees_round_2,
+                council=perms.sees_council,
+            ).step
     return view
 
 
@@ -303,7 +316,10 @@ def build_items(
     rule_dicts = {n.code: n.rule for n in framework.nodes.exclude(rule=None)}
     entries = {e.code: e for e in assessment.entries.all()}
     facts = {
-        f.name: f for f in Fact.objects.filter(agency=assessment.agency, year=assessment.round.year)
+        f.name: f
+        for f in Fact.objects.filter(
+            agency=assessment.agency, year=assessment.round.year, person=None
+        )
     }
     by_entry: dict[int, list[Evidence]] = {}
     for ev in assessment.evidence.filter(removed_at=None, entry__isnull=False).select_related(

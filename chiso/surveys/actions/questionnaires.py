@@ -1,12 +1,16 @@
-"""Loading questionnaires from YAML and publishing them (a published version is immutable)."""
+"""Loading questionnaires from YAML (command line or browser upload), revising and publishing
+them. A published version is immutable: a change becomes the next version."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,3 +90,99 @@ def ship_templates(*, actor: Any = None) -> list[Questionnaire]:
         found = Questionnaire.objects.filter(code=spec.code, version=spec.version).first()
         out.append(found or load_questionnaire(path.read_text("utf-8"), actor=actor, publish=True))
     return out
+
+
+@dataclass(frozen=True)
+class Upload:
+    """What an upload stored; ``renumbered_from`` is the published version the file claimed."""
+
+    questionnaire: Questionnaire
+    renumbered_from: int | None = None
+
+
+def located(text: str, error: SpecError) -> list[str]:
+    """The messages of ``error``, each prefixed with the line of the YAML file where the
+    question or section it names (``«code»``) is defined, so the author finds it at once."""
+    lines = text.splitlines()
+    out = []
+    for message in error.messages:
+        named = re.search(r"«([a-z][a-z0-9_\-.]*)»", message)
+        line = None
+        if named is not None:
+            pattern = re.compile(rf"^\s*(-\s*)?code:\s*['\"]?{re.escape(named[1])}['\"]?\s*(#.*)?$")
+            line = next((i for i, ln in enumerate(lines, start=1) if pattern.match(ln)), None)
+        out.append(f"Dòng {line}: {message}" if line else message)
+    return out
+
+
+@transaction.atomic
+def upload_questionnaire(text: str | bytes, *, actor: Any) -> Upload:
+    """Store an uploaded file as a draft. A file naming a version that is already published
+    becomes the next version instead (published versions never change), so re-uploading an
+    edited file cannot touch the text respondents saw. Raise :class:`SpecError` listing every
+    problem; nothing is stored then."""
+    require_reform_office(actor)
+    spec = parse_questionnaire(read_yaml(text), SURVEY_FACTS)
+    taken = Questionnaire.objects.filter(code=spec.code, version=spec.version).first()
+    if taken is None or taken.status != Questionnaire.Status.PUBLISHED:
+        return Upload(_store_draft(to_data(spec), actor=actor))
+    data = to_data(spec) | {"version": _next_version(spec.code)}
+    return Upload(_store_draft(data, actor=actor), renumbered_from=spec.version)
+
+
+@transaction.atomic
+def revise_questionnaire(q: Questionnaire, definition: dict[str, Any], *, actor: Any) -> Upload:
+    """Save a changed definition (edited in the browser) of ``q``: in place while ``q`` is a
+    draft, as the next version when ``q`` is published. The code cannot change here."""
+    require_reform_office(actor)
+    spec = parse_questionnaire(definition, SURVEY_FACTS)
+    if spec.code != q.code:
+        raise SpecError([f"Không đổi được mã bảng hỏi «{q.code}» khi sửa"])
+    data = to_data(spec) | {"version": q.version}
+    if q.status == Questionnaire.Status.PUBLISHED:
+        data["version"] = _next_version(q.code)
+        return Upload(_store_draft(data, actor=actor), renumbered_from=q.version)
+    return Upload(_store_draft(data, actor=actor))
+
+
+def _next_version(code: str) -> int:
+    last = Questionnaire.objects.filter(code=code).aggregate(Max("version"))["version__max"]
+    return (last or 0) + 1
+
+
+def _store_draft(data: dict[str, Any], *, actor: Any) -> Questionnaire:
+    """Create the draft of ``data``'s code and version, or replace that draft's text."""
+    existing = (
+        Questionnaire.objects.select_for_update()
+        .filter(code=data["code"], version=data["version"])
+        .first()
+    )
+    if existing is None:
+        q = Questionnaire.objects.create(
+            code=data["code"], version=data["version"], title=data["title"], definition=data
+        )
+        record(
+            "surveys.questionnaire.created",
+            actor=actor,
+            obj=q,
+            data={"code": q.code, "version": q.version},
+        )
+        return q
+    if existing.status == Questionnaire.Status.PUBLISHED:
+        raise SurveyError(_("This questionnaire is already published."))
+    old_title = existing.title
+    existing.title, existing.definition = data["title"], data
+    existing.save(update_fields=["title", "definition"])
+    existing.__dict__.pop("spec", None)
+    record(
+        "surveys.questionnaire.replaced",
+        actor=actor,
+        obj=existing,
+        data={"old": {"title": old_title}, "new": {"title": existing.title}},
+    )
+    return existing
+
+
+def as_yaml(q: Questionnaire) -> str:
+    """The stored definition as a YAML file that loads back to the same questionnaire."""
+    return yaml.safe_dump(q.definition, allow_unicode=True, sort_keys=False, width=100)

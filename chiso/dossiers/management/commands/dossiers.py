@@ -4,6 +4,8 @@ chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--json]
 chiso dossiers recompute
 chiso dossiers procedures FILE      (XLSX, CSV or JSON; see docs/dossiers.md)
 chiso dossiers templates FILE
+chiso dossiers petitions FILE       (CSV, XLSX, JSON or JSON Lines)
+chiso dossiers inputs FILE          (the manual inputs of the 766 index, XLSX or CSV)
 chiso dossiers publish-facts YEAR
 chiso dossiers calendar-day DD/MM/YYYY --working|--off|--ordinary [--note TEXT]
 """
@@ -22,7 +24,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from chiso.dossiers.actions import set_calendar_day
 from chiso.dossiers.catalogue import import_procedures, import_templates
 from chiso.dossiers.ingest import BATCH_SIZE, import_file, recompute
+from chiso.dossiers.petitions import import_petitions
 from chiso.dossiers.scorecard import publish_facts
+from chiso.dossiers.serviceinputs import import_inputs
 from chiso.org.models import Agency
 
 
@@ -59,7 +63,12 @@ class Command(BaseCommand):
         imp.add_argument("--batch-size", type=int, default=BATCH_SIZE)
         imp.add_argument("--json", action="store_true")
         sub.add_parser("recompute", help="derive every dossier again and rebuild the rollups")
-        for name, text in (("procedures", "import procedures"), ("templates", "import templates")):
+        for name, text in (
+            ("procedures", "import procedures"),
+            ("templates", "import templates"),
+            ("petitions", "import petitions (phản ánh, kiến nghị)"),
+            ("inputs", "import the manual inputs of the 766 index"),
+        ):
             p = sub.add_parser(name, help=text)
             p.add_argument("file", type=Path)
             p.add_argument("--json", action="store_true")
@@ -136,6 +145,12 @@ class Command(BaseCommand):
 
     def _templates(self, options: dict[str, Any]) -> None:
         self._catalogue(options, import_templates)
+
+    def _petitions(self, options: dict[str, Any]) -> None:
+        self._catalogue(options, import_petitions)
+
+    def _inputs(self, options: dict[str, Any]) -> None:
+        self._catalogue(options, import_inputs)
 
     def _calendar_day(self, options: dict[str, Any]) -> None:
         try:

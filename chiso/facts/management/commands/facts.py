@@ -76,7 +76,7 @@ class Command(BaseCommand):
                 self.stdout.write(summary)
 
     def _list(self, options: dict[str, Any]) -> None:
-        facts = Fact.objects.select_related("agency")
+        facts = Fact.objects.select_related("agency", "person")
         if options["year"]:
             facts = facts.filter(year=options["year"])
         if options["agency"]:
@@ -84,6 +84,7 @@ class Command(BaseCommand):
         rows = [
             {
                 "agency": f.agency.code,
+                "leader": f.person.code if f.person else None,
                 "name": f.name,
                 "year": f.year,
                 "value": str(f.value.normalize()),
@@ -96,4 +97,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(rows, ensure_ascii=False, indent=2))
             return
         for r in rows:
-            self.stdout.write(f"{r['year']}  {r['agency']:<12} {r['name']:<36} {r['value']}")
+            leader = f" {r['leader']}" if r["leader"] else ""
+            self.stdout.write(
+                f"{r['year']}  {r['agency']:<12} {r['name']:<36} {r['value']}{leader}"
+            )

@@ -56,7 +56,12 @@ class Command(BaseCommand):
         exp.add_argument("--output", type=Path)
         exp.add_argument("--lang", choices=["vi", "en"], default="vi")
         remind = sub.add_parser("remind", help="remind of overdue and due-soon tasks")
-        remind.add_argument("--days", type=int, default=DUE_SOON_DAYS)
+        remind.add_argument(
+            "--days",
+            type=int,
+            default=DUE_SOON_DAYS,
+            help="due-soon window, in working days unless PLANS_DEADLINE_DAYS is 'calendar'",
+        )
         facts = sub.add_parser("facts", help="write the year's completion and inspection facts")
         facts.add_argument("--year", type=int, required=True)
         facts.add_argument("--as-of", type=_iso)

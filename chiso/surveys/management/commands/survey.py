@@ -1,5 +1,5 @@
-"""``chiso survey load|ship|create-campaign|open|import-contacts|draw|import-responses|results|
-close`` — surveys from the shell.
+"""``chiso survey load|ship|create-campaign|open|import-contacts|draw|draw-dossiers|
+send-invitations|import-responses|results|close`` — surveys from the shell.
 
 Every subcommand takes ``--json`` (machine-readable output on stdout) and ``--lang vi|en``
 and exits non-zero on any error. Writes go through :mod:`chiso.surveys.actions` with
@@ -8,6 +8,8 @@ and exits non-zero on any error. Writes go through :mod:`chiso.surveys.actions` 
 
 from __future__ import annotations
 
+import argparse
+import datetime
 import json
 import sys
 from decimal import Decimal
@@ -15,14 +17,23 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.utils import translation
+from django.utils import timezone, translation
 
 from chiso.org.models import Agency
 from chiso.surveys import actions
 from chiso.surveys.actions.imports import import_responses
-from chiso.surveys.models import Campaign, Channel, Group, Questionnaire
+from chiso.surveys.actions.sampling import draw_from_dossiers
+from chiso.surveys.actions.sending import send_invitations, waiting
+from chiso.surveys.models import Campaign, Channel, Group, Questionnaire, SentVia
 from chiso.surveys.results import campaign_results
 from chiso.surveys.spec import SpecError
+
+
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"{text!r}: dd/mm/yyyy") from error
 
 
 class Command(BaseCommand):
@@ -63,6 +74,16 @@ class Command(BaseCommand):
         p.add_argument("--channel", required=True, choices=list(Channel.values))
         p.add_argument("--count", type=int, required=True)
         p.add_argument("--questionnaire", required=True, help="CODE:VERSION")
+        p = command("draw-dossiers", "draw contacts from the applicants of a period's dossiers")
+        p.add_argument("--campaign", type=int, required=True, help="campaign id")
+        p.add_argument("--from", dest="first", type=_day, required=True, help="dd/mm/yyyy")
+        p.add_argument("--to", dest="last", type=_day, required=True, help="dd/mm/yyyy")
+        p.add_argument("--per-cell", type=int, help="people per agency and group")
+        p.add_argument("--questionnaire", help="CODE:VERSION (default: the open link's)")
+        p = command("send-invitations", "e-mail the waiting invitations; phones to a CSV file")
+        p.add_argument("--campaign", type=int, required=True, help="campaign id")
+        p.add_argument("--reminder", action="store_true", help="remind those not answered")
+        p.add_argument("--sms-file", type=Path, help="write the SMS/Zalo hand-off CSV here")
         p = command("import-responses", "import online responses from XLSX/CSV")
         p.add_argument("file", type=Path)
         p.add_argument("--campaign", type=int, required=True, help="campaign id")
@@ -181,6 +202,62 @@ class Command(BaseCommand):
             "invitations": rows,
             "text": "\n".join(f"{r['form_number']} {r['token']}" for r in rows),
         }
+
+    def _draw_dossiers(self, options: dict[str, Any]) -> dict[str, Any]:
+        ref = options["questionnaire"]
+        draw = draw_from_dossiers(
+            self._campaign(options),
+            period_first=options["first"],
+            period_last=options["last"],
+            actor=None,
+            per_cell=options["per_cell"],
+            questionnaire=self._questionnaire(ref) if ref else None,
+        )
+        # Counts only: the contacts stay in chiso (send them with send-invitations).
+        strata = [
+            {
+                "agency": s.agency.code,
+                "group": s.group,
+                "N": s.population,
+                "n": s.suggested,
+                "wanted": s.wanted,
+                "drawn": s.drawn,
+            }
+            for s in draw.strata
+        ]
+        lines = [
+            f"{s['agency']} {s['group']}: N = {s['N']}, n = {s['n']}, "
+            f"wanted {s['wanted']}, drawn {s['drawn']}"
+            for s in strata
+        ]
+        return {"ok": True, "drawn": draw.drawn, "strata": strata, "text": "\n".join(lines)}
+
+    def _send_invitations(self, options: dict[str, Any]) -> dict[str, Any]:
+        campaign = self._campaign(options)
+        emails = send_invitations(
+            campaign, actor=None, via=SentVia.EMAIL, reminder=options["reminder"]
+        )
+        out: dict[str, Any] = {"ok": not emails.failed, "emailed": emails.sent}
+        out.update(emails_left=emails.left, emails_refused=emails.refused)
+        lines = [f"e-mail: {emails.sent} sent, {emails.refused} refused, {emails.left} left"]
+        path: Path | None = options["sms_file"]
+        if path is not None:
+            # Opened first: phones are marked as handed off only if their file can be written.
+            with path.open("wb") as handoff:
+                phones = send_invitations(
+                    campaign, actor=None, via=SentVia.SMS, reminder=options["reminder"]
+                )
+                handoff.write(phones.csv_bytes())
+            out.update(handed_off=phones.sent, phones_left=phones.left, sms_file=str(path))
+            lines.append(f"SMS/Zalo: {phones.sent} in {path}, {phones.left} left")
+        else:
+            now = timezone.now()
+            count = waiting(campaign, via=SentVia.SMS, reminder=options["reminder"], now=now)
+            out["phones_waiting"] = count.count()
+            lines.append(f"SMS/Zalo: {out['phones_waiting']} waiting (give --sms-file FILE)")
+        if emails.failed:
+            lines.append("the mail server failed: run again later to send the others")
+        return {**out, "text": "\n".join(lines)}
 
     def _import_responses(self, options: dict[str, Any]) -> dict[str, Any]:
         campaign = self._campaign(options)
