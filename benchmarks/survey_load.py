@@ -236,6 +236,7 @@ def main() -> None:
     env = {
         **os.environ,
         "DEBUG": "0",
+        "CHISO_BASE_URL": "https://127.0.0.1",
         "SECRET_KEY": "benchmark-only",
         "LOG_LEVEL": "WARNING",
         TOKENS_ENV: str(tmp / "tokens.txt"),

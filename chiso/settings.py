@@ -185,10 +185,26 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# E-mail: printed to the console in development; sent through the SMTP server below in
+# production. Invitations carry respondents' addresses and personal answer links, which must
+# never land in the server's logs (security review, session 3).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = envsecret("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "chiso@localhost")
-# Absolute address of this installation, for links in e-mails.
-CHISO_BASE_URL = os.environ.get("CHISO_BASE_URL", "http://127.0.0.1:8000")
+# Absolute address of this installation, for links in e-mails and SMS: a loopback default in
+# production would send every respondent a link that cannot work.
+CHISO_BASE_URL = os.environ.get("CHISO_BASE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+if not CHISO_BASE_URL:
+    raise ImproperlyConfigured("CHISO_BASE_URL (https://…) must be set when DEBUG=0.")
 
 LOGGING = {
     "version": 1,
@@ -210,3 +226,16 @@ PROVINCE_NAME = os.environ.get("CHISO_PROVINCE_NAME", "Tỉnh Phú Yên")
 # client; 0 = ignore the header). Defaults: 1 behind the production TLS proxy, 0 in development.
 SURVEY_OPEN_LINK_PER_HOUR = envint("CHISO_SURVEY_OPEN_LINK_PER_HOUR", "20")
 SURVEY_TRUSTED_PROXIES = envint("CHISO_SURVEY_TRUSTED_PROXIES", "0" if DEBUG else "1")
+
+# Survey invitations (chiso/surveys/actions/sending.py): e-mails per batch, pause between batches
+# (seconds), most e-mails per run, most sendings per invitation (first one included) and the
+# shortest gap between two sendings (hours), so a mail server's rate limits are respected.
+SURVEY_SEND_BATCH = envint("CHISO_SURVEY_SEND_BATCH", "50")
+SURVEY_SEND_PAUSE = envint("CHISO_SURVEY_SEND_PAUSE", "1")
+SURVEY_SEND_LIMIT = envint("CHISO_SURVEY_SEND_LIMIT", "500")
+SURVEY_MAX_SENDS = envint("CHISO_SURVEY_MAX_SENDS", "3")
+SURVEY_REMINDER_GAP_HOURS = envint("CHISO_SURVEY_REMINDER_GAP_HOURS", "24")
+
+# Plan task deadlines count "working" days on the dossiers' working calendar (public holidays,
+# announced day swaps) or plain "calendar" days (docs/plans.md).
+PLANS_DEADLINE_DAYS = os.environ.get("CHISO_PLANS_DEADLINE_DAYS", "working")

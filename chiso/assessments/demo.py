@@ -7,6 +7,10 @@ Sở Tư pháp is a partly filled draft, so Lan can finish and submit it and Nam
 district block's round is not opened: the district level still existed in 2024 (abolished on
 01/07/2025), and opening that round is left for the reform office to try (Tuấn).
 
+Agencies attach small sample evidence files (PDF, some PNG photos; chiso/demo/evidence_files.py)
+through the evidence action while self-assessing: those that submitted, to most items that
+require evidence; those still drafting, to some of the items they filled.
+
 Deadlines are counted from the day the demo is built, so a freshly built demo is always in the
 middle of its self-assessment: the submissions made here are on time and Lan's will be too for
 two weeks. Everything goes through the action functions, by the people who would do it (agency
@@ -25,11 +29,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from chiso.accounts import actions as accounts
 from chiso.accounts.models import Role
 from chiso.assessments.actions import (
+    add_evidence,
     approve_submission,
     assign_appraiser,
     grant_extension,
@@ -41,6 +47,7 @@ from chiso.assessments.actions import (
 from chiso.assessments.inputs import set_late_penalty
 from chiso.assessments.models import Assessment, Deadline, ItemEntry, Round
 from chiso.demo import province
+from chiso.demo.evidence_files import pdf, png
 from chiso.demo.inputs import draft_input
 from chiso.engine import ManualRule, YesNoRule
 from chiso.engine.model import Framework as EngineFramework
@@ -63,6 +70,10 @@ DEADLINE_DAYS = {
     Deadline.COUNCIL: 84,
 }
 EXTENSION_DAYS = 28
+# Share of the filled items requiring evidence that get a sample file: nearly all for the
+# agencies that submitted (a few still missing, as in a real round), half for drafts.
+SUBMITTED_EVIDENCE = 0.9
+DRAFT_EVIDENCE = 0.5
 
 # Where each agency of the block stands; a draft's number is the share of its items filled.
 DRAFTS = {
@@ -176,6 +187,38 @@ def _fill(assessment: Assessment, framework: EngineFramework, share: float, offi
         )
 
 
+def _attach_evidence(
+    assessment: Assessment, framework: EngineFramework, officer: User, share: float
+) -> int:
+    """Sample files for ``share`` of the filled items that require evidence (every fifth one
+    a photo, the others a report); returns the number of files attached."""
+    required = {n.code for n in iter_nodes(framework.nodes) if n.is_leaf and n.evidence_required}
+    entries = [
+        e
+        for e in assessment.entries.order_by("order")
+        if e.code in required and e.self_value is not None and not e.self_not_applicable
+    ]
+    chosen = entries[: round(len(entries) * share)]
+    agency = assessment.agency
+    for i, entry in enumerate(chosen):
+        if i % 5 == 4:
+            upload = ContentFile(
+                png(_seed(agency.code, i)), name=f"anh-minh-chung-{entry.code}.png"
+            )
+            description = f"Ảnh chụp hoạt động, mục {entry.code} (dữ liệu mẫu)"
+        else:
+            lines = [
+                agency.name,
+                f"Báo cáo kết quả thực hiện năm {YEAR}, mục {entry.code}",
+                f"Số: {10 + i}/BC-{agency.short_name or agency.code.upper()} (dữ liệu mẫu)",
+                "Tài liệu minh họa của bản demo chiso, không phải văn bản thật.",
+            ]
+            upload = ContentFile(pdf(lines), name=f"bao-cao-muc-{entry.code}.pdf")
+            description = f"Báo cáo kết quả thực hiện, mục {entry.code} (dữ liệu mẫu)"
+        add_evidence(assessment, upload, entry=entry, description=description, actor=officer)
+    return len(chosen)
+
+
 def _lower(framework: EngineFramework, entry: ItemEntry) -> Decimal | None:
     """A lower value the appraiser finds better supported, or None to agree with the agency."""
     node = next(n for n in iter_nodes(framework.nodes) if n.code == entry.code)
@@ -212,9 +255,11 @@ def _appraise(assessment: Assessment, framework: EngineFramework, minh: User) ->
                 1,
                 value=entry.self_value if lower is None else lower,
                 comment=(
-                    "Phù hợp với minh chứng."
-                    if lower is None
-                    else "Minh chứng chưa thể hiện đủ kết quả; đề nghị giải trình, bổ sung."
+                    "Minh chứng chưa thể hiện đủ kết quả; đề nghị giải trình, bổ sung."
+                    if lower is not None
+                    else "Phù hợp với minh chứng."
+                    if entry.evidence.filter(removed_at=None).exists()
+                    else "Phù hợp với nội dung tự đánh giá."
                 ),
                 needs_explanation=lower is not None,
                 expected_version=entry.version,
@@ -244,6 +289,7 @@ def build_round_2024(progress: Callable[[str], Any]) -> Round:
             officer = User.objects.get(username="lan") if code == "stp" else None
             officer = officer or _staff(assessments[code].agency, Role.FOCAL_OFFICER)
             _fill(assessments[code], framework, share, officer)
+            _attach_evidence(assessments[code], framework, officer, DRAFT_EVIDENCE)
     grant_extension(
         rnd,
         assessments[EXTENDED].agency,
@@ -255,6 +301,9 @@ def build_round_2024(progress: Callable[[str], Any]) -> Round:
     for code in (*SUBMITTED, *APPROVED, *APPRAISED):
         assessment = assessments[code]
         _fill(assessment, framework, 1.0, _staff(assessment.agency, Role.FOCAL_OFFICER))
+        _attach_evidence(
+            assessment, framework, _staff(assessment.agency, Role.FOCAL_OFFICER), SUBMITTED_EVIDENCE
+        )
         submit_assessment(assessment, actor=_staff(assessment.agency, Role.FOCAL_OFFICER))
         if code not in SUBMITTED:
             approve_submission(assessment, actor=_staff(assessment.agency, Role.AGENCY_LEADER))

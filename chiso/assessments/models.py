@@ -142,8 +142,9 @@ class DeadlineExtension(models.Model):
 class Assessment(models.Model):
     """One agency's evaluation in a round: its stage, submission and the leader's approval.
 
-    ``submitted_at``, ``submitted_by`` and ``late`` record the first submission: a submission
-    returned for correction and sent again keeps them (docs/evaluation-round.md).
+    ``submitted_at``, ``submitted_by`` and ``late`` record the submission that counts: after a
+    return by the reform office the resubmission keeps the first one's; after a return by the
+    agency's own leader it is judged on its own time (docs/evaluation-round.md).
 
     ``version`` grows with every change, so a page can tell that it shows an old state.
     """

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from chiso.audit.labels import ACTION_LABELS, KEY_LABELS
+from chiso.audit.labels import ACTION_LABELS, KEY_LABELS, VALUE_LABELS
 from chiso.audit.models import AuditEvent
 from chiso.frameworks.describe import num
 from chiso.lib.numbers import parse_decimal
@@ -64,6 +64,10 @@ NUMERIC_KEYS = frozenset(
 )
 # Keys holding a stage or status code, shown with the stage's name.
 STAGE_KEYS = frozenset({"stage", "status", "assessments"})
+# Keys holding an agency's primary key: shown with the agency's name, never the bare id.
+AGENCY_ID_KEYS = frozenset({"agency_id"})
+# Keys holding survey codes (a group, a channel, or a quota cell [agency, group, channel]).
+SURVEY_CODE_KEYS = frozenset({"group", "channel", "cell"})
 
 ISO_DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 ISO_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
@@ -92,18 +96,33 @@ def _stage_order() -> dict[str, int]:
     return {code: i for i, code in enumerate([*Deadline.values, *Stage.values])}
 
 
+def _value_label(key: str, value: str) -> str:
+    """A stored code in words when it has some (a survey group, a keying state), else as is."""
+    if key in SURVEY_CODE_KEYS:
+        # Imported here like the stages: the surveys app records audit rows at load time too.
+        from chiso.surveys.models import Channel, Group
+
+        return str({**dict(Group.choices), **dict(Channel.choices)}.get(value, value))
+    return _translated(VALUE_LABELS.get(key, {}), value)
+
+
 def _lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
-def _plain(value: Any, key: str = "") -> str:
-    """One stored value for people: numbers 64,2, Có/Không, dates dd/mm/yyyy in Vietnam time."""
+def _plain(value: Any, key: str = "", agencies: Mapping[int, str] | None = None) -> str:
+    """One stored value for people: numbers 64,2, Có/Không, dates dd/mm/yyyy in Vietnam time,
+    agencies by name (from ``agencies``, by primary key), known codes in words."""
     if value is None or value == "":
         return "—"
     if isinstance(value, bool):
         return str(_("Yes") if value else _("No"))
+    if key in AGENCY_ID_KEYS and isinstance(value, int):
+        return (agencies or {}).get(value) or str(_("agency no. %(id)s") % {"id": value})
     if key in STAGE_KEYS and isinstance(value, str):
         return _stage(value)
+    if isinstance(value, str) and (key in SURVEY_CODE_KEYS or key in VALUE_LABELS):
+        return _value_label(key, value)
     if key in NUMERIC_KEYS and isinstance(value, int | float | str):
         number = parse_decimal(value)
         if number is not None:
@@ -120,9 +139,9 @@ def _plain(value: Any, key: str = "") -> str:
         # PostgreSQL's jsonb keeps keys in its own order: put stages in the round's order.
         order = _stage_order()
         items = sorted(value.items(), key=lambda kv: order.get(kv[0], len(order)))
-        return ", ".join(f"{label_of(k)}: {_plain(v, key)}" for k, v in items)
+        return ", ".join(f"{label_of(k)}: {_plain(v, key, agencies)}" for k, v in items)
     if isinstance(value, list):
-        return ", ".join(_plain(v, key) for v in value) or "—"
+        return ", ".join(_plain(v, key, agencies) for v in value) or "—"
     return str(value)
 
 
@@ -136,17 +155,23 @@ def label_of(key: str, labels: Mapping[str, str] | None = None) -> str:
     return named if named != key else key
 
 
-def describe_details(data: Mapping[str, Any], labels: Mapping[str, str] | None = None) -> str:
+def describe_details(
+    data: Mapping[str, Any],
+    labels: Mapping[str, str] | None = None,
+    agencies: Mapping[int, str] | None = None,
+) -> str:
     """An audit row's data in words: ``"điểm: 1 → 2; ghi chú: — → Thiếu minh chứng"``.
 
     The actions store a change as an ``[old, new]`` pair (chiso.audit.actions.record), or as
     ``{"old": {…}, "new": {…}}`` records (facts, plans, organisation), shown key by key; other
     values (counts, codes) are shown as they are. Labels come from ``labels`` first, then
-    :data:`KEY_LABELS`; numbers, dates and yes/no follow the active language.
+    :data:`KEY_LABELS`; numbers, dates and yes/no follow the active language; agency ids are
+    named from ``agencies`` (see :func:`agency_names`).
     """
     data = dict(data or {})
     old, new = data.get("old"), data.get("new")
-    if isinstance(new, dict) and (old is None or isinstance(old, dict)):
+    # A record created has no old one: stored as None, {} or [] depending on the action.
+    if isinstance(new, dict) and (not old or isinstance(old, dict)):
         # A record replaced by another: one "key: old → new" per key that changed.
         del data["new"]
         data.pop("old", None)
@@ -159,9 +184,10 @@ def describe_details(data: Mapping[str, Any], labels: Mapping[str, str] | None =
             continue
         name = label_of(key, labels)
         if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
-            parts.append(f"{name}: {_plain(value[0], key)} → {_plain(value[1], key)}")
+            before, after = _plain(value[0], key, agencies), _plain(value[1], key, agencies)
+            parts.append(f"{name}: {before} → {after}")
         else:
-            parts.append(f"{name}: {_plain(value, key)}")
+            parts.append(f"{name}: {_plain(value, key, agencies)}")
     return "; ".join(parts)
 
 
@@ -183,8 +209,29 @@ def local_time(at: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(at).replace(tzinfo=None, microsecond=0)
 
 
+def _agency_ids_in(data: Any) -> set[int]:
+    """The agency ids stored in an audit row's data, at any depth (old/new records)."""
+    if isinstance(data, dict):
+        found = {v for k, v in data.items() if k in AGENCY_ID_KEYS and isinstance(v, int)}
+        for k, v in data.items():
+            if k in AGENCY_ID_KEYS and isinstance(v, list):
+                found |= {x for x in v if isinstance(x, int)}
+            elif isinstance(v, dict | list):
+                found |= _agency_ids_in(v)
+        return found
+    if isinstance(data, list):
+        return set().union(*(_agency_ids_in(v) for v in data)) if data else set()
+    return set()
+
+
 def agency_names(events: Iterable[AuditEvent]) -> dict[int, str]:
-    ids = {e.agency_id_ref for e in events if e.agency_id_ref is not None}
+    """Names of the agencies the rows are about and of those their data names by id, in one
+    query for a whole page."""
+    ids: set[int] = set()
+    for e in events:
+        if e.agency_id_ref is not None:
+            ids.add(e.agency_id_ref)
+        ids |= _agency_ids_in(e.data)
     return dict(Agency.objects.filter(pk__in=ids).values_list("pk", "name"))
 
 
@@ -198,7 +245,7 @@ def export_rows(events: list[AuditEvent]) -> list[list[Any]]:
             action_label(e.action),
             e.object_repr,
             names.get(e.agency_id_ref, "") if e.agency_id_ref is not None else "",
-            describe_details(e.data),
+            describe_details(e.data, agencies=names),
             e.reason,
         ]
         for e in events

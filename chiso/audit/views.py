@@ -34,7 +34,7 @@ from chiso.assessments.models import (
     ItemEntry,
     Round,
 )
-from chiso.audit.exporting import agency_names, describe_details, export_xlsx
+from chiso.audit.exporting import action_label, agency_names, describe_details, export_xlsx
 from chiso.audit.models import AuditEvent
 from chiso.org.models import Agency
 from chiso.results.models import ResultSet
@@ -143,7 +143,9 @@ class FilterForm(forms.Form):
         agency_field.empty_label = every
         actions = events.order_by("action").values_list("action", flat=True).distinct()
         labels = events.order_by("actor_label").values_list("actor_label", flat=True).distinct()
-        self.fields["action"].choices = [("", every)] + [(a, a) for a in actions]  # type: ignore[attr-defined]
+        # The code stays the value (links and exports keep working); people read the words.
+        named = sorted(((a, action_label(a)) for a in actions), key=lambda pair: pair[1])
+        self.fields["action"].choices = [("", every), *named]  # type: ignore[attr-defined]
         self.fields["user"].choices = [("", every)] + [(u, u) for u in labels]  # type: ignore[attr-defined]
         for name, field in self.fields.items():
             select = isinstance(field.widget, forms.Select)
@@ -187,7 +189,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "event": e,
             "at": timezone.localtime(e.at),
             "agency": names.get(e.agency_id_ref) if e.agency_id_ref is not None else "",
-            "change": describe_details(e.data),
+            "change": describe_details(e.data, agencies=names),
         }
         for e in page.object_list
     ]

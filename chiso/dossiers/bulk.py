@@ -7,9 +7,11 @@ tuples already in database form:
 
 - SQLite: one prepared statement run with ``executemany`` (in process, no round trip);
 - PostgreSQL: ``COPY … FROM STDIN`` (psycopg 3), straight into the table for inserts, into a
-  temporary table followed by one ``UPDATE … FROM`` for updates.
+  temporary table followed by one ``UPDATE … FROM`` or ``INSERT … SELECT … ON CONFLICT`` for
+  updates and upserts.
 
-Callers hold the transaction. Values must be what the backend accepts (see :func:`db_moment`).
+Callers hold the transaction (the temporary tables are dropped at commit). Values must be what
+the backend accepts (datetimes through :func:`db_moments`).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, models
+from django.db import connection
 
 _temp_names = itertools.count(1)
 _moments: dict[datetime.datetime, Any] = {}
@@ -164,19 +166,3 @@ def chunks(values: Sequence[Any], size: int = 900) -> Iterator[Sequence[Any]]:
     """``values`` in slices small enough for any SQLite's parameter limit."""
     for start in range(0, len(values), size):
         yield values[start : start + size]
-
-
-def update_rows(objs: Sequence[models.Model], fields: Sequence[str]) -> None:
-    """Write ``fields`` of model instances ``objs`` (all of one model, all saved)."""
-    if not objs:
-        return
-    meta = objs[0]._meta
-    concrete: list[Any] = [meta.get_field(name) for name in fields]
-    update_by_id(
-        meta.db_table,
-        [f.column for f in concrete],
-        [
-            (o.pk, *(f.get_db_prep_save(getattr(o, f.attname), connection) for f in concrete))
-            for o in objs
-        ],
-    )

@@ -8,12 +8,18 @@ seed. Late dossiers are concentrated in land (đất đai), as the province said
 codes are invented (prefix ``D.``): they are not real entries of the national database.
 Besides the year, each agency has a few dossiers still open today, due over the next working
 days, so that its "due soon" list shows something whatever the day the demo is built.
+
+About 85 % of the year's dossiers name their applicant (ChuHoSo, LoaiDoiTuong, SoDienThoai,
+Email, DiaChi), so that a survey sample can be drawn from them (/surveys/<id>/draw-dossiers/).
+The applicants are fictitious: names from a short list, phones in 0999 000 000–0999 099 999,
+e-mails at example.vn, and businesses marked "(dữ liệu mẫu)".
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+import unicodedata
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any
@@ -134,6 +140,74 @@ PEOPLE = {
 }
 
 
+# Applicants: about 85 % of the dossiers name one (what the province's system exports); the
+# share lodged by an organisation depends on the procedure (business registration: nearly all).
+APPLICANT_SHARE = 0.85
+ORGANISATION_SHARE = {"D.DKKD.001": 0.9, "D.XD.001": 0.3, "D.DD.001": 0.1, "D.DB.001": 0.02}
+REPEAT_SHARE = 0.08  # a person who lodged an earlier dossier comes back
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Đặng", "Bùi", "Đỗ"]
+MIDDLE = ["Văn", "Thị", "Ngọc", "Minh", "Hữu", "Thanh", "Quang", "Kim"]
+GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Hải", "Hòa", "Khánh", "Lan", "Long"]
+GIVEN += ["Mai", "Nam", "Nga", "Phúc", "Quân", "Sơn", "Tâm", "Thảo", "Trang", "Tuấn", "Vy"]
+BUSINESS = ["Minh Phát", "Hòa Bình", "Sông Cầu", "Đại Dương", "Phú Thịnh", "Xanh Việt"]
+BUSINESS_KIND = ["Công ty TNHH", "Công ty cổ phần", "Hợp tác xã", "Doanh nghiệp tư nhân"]
+STREETS = ["Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "Hùng Vương", "Lê Duẩn", "Độc Lập"]
+PLACES = {
+    "tuyhoa": "TP Tuy Hòa",
+    "songcau": "TX Sông Cầu",
+    "donghoa": "TX Đông Hòa",
+    "dongxuan": "huyện Đồng Xuân",
+    "tuyan": "huyện Tuy An",
+    "sonhoa": "huyện Sơn Hòa",
+    "songhinh": "huyện Sông Hinh",
+    "tayhoa": "huyện Tây Hòa",
+    "phuhoa": "huyện Phú Hòa",
+}
+
+
+def _ascii(text: str) -> str:
+    text = text.replace("Đ", "D").replace("đ", "d")
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return "".join(c for c in plain.lower() if c.isalnum())
+
+
+class _Applicants:
+    """Fictitious applicants, one new person per call except for returning ones."""
+
+    def __init__(self) -> None:
+        # Its own generator: the dossiers' draws (and so the reported rates) stay as they were.
+        self.rng = random.Random(SEED + 1)
+        self.people: list[dict[str, Any]] = []
+
+    def fields(self, code: str, district: str) -> dict[str, Any]:
+        rng = self.rng
+        if rng.random() >= APPLICANT_SHARE:
+            return {}
+        if self.people and rng.random() < REPEAT_SHARE:
+            return rng.choice(self.people)
+        n = len(self.people)
+        organisation = rng.random() < ORGANISATION_SHARE.get(code, 0.0)
+        if organisation:
+            short = rng.choice(BUSINESS)
+            name = f"{rng.choice(BUSINESS_KIND)} {short} {n:05d} (dữ liệu mẫu)"
+            email = f"lienhe.{_ascii(short)}{n}@example.vn"
+        else:
+            given = rng.choice(GIVEN)
+            name = f"{rng.choice(FAMILY)} {rng.choice(MIDDLE)} {given}"
+            email = f"{_ascii(given)}.{n}@example.vn" if rng.random() < 0.55 else ""
+        place = PLACES.get(district, "TP Tuy Hòa")
+        person = {
+            "ChuHoSo": name,
+            "LoaiDoiTuong": 2 if organisation else 1,
+            # 0999 0xx xxx: a block no operator gives out in the demo's telling.
+            "SoDienThoai": f"0999 {n // 1000:03d} {n % 1000:03d}",
+            "Email": email,
+            "DiaChi": f"Số {rng.randint(1, 250)} đường {rng.choice(STREETS)}, {place}, Phú Yên",
+        }
+        self.people.append(person)
+        return person
+
+
 def _catalogue() -> dict[str, Procedure]:
     out = {}
     for code, name, field_code, field, limit, eligible, fee, paper, *_rest in PROCEDURES:
@@ -225,6 +299,7 @@ def _records(cal: WorkCalendar, agencies: dict[str, Agency]) -> Iterator[dict[st
         if paper:
             paper_indices += [(code, i) for i in range(count)]
     e_results = set(rng.sample(paper_indices, E_RESULTS))
+    applicants = _Applicants()
     for code, _n, _f, _fn, limit, _eligible, fee, _paper, owners, count, late_count in PROCEDURES:
         moments = _working_moments(cal, rng, count)
         late = set(rng.sample(range(count), late_count))
@@ -285,6 +360,7 @@ def _records(cal: WorkCalendar, agencies: dict[str, Agency]) -> Iterator[dict[st
                 ]
             if code == "D.DD.001":
                 rec["QuaTrinhXuLy"] = _land_steps(cal, rng, start, used, late_by)
+            rec.update(applicants.fields(code, rec["DonViXuLy"]))
             yield rec
 
 

@@ -19,7 +19,7 @@ from chiso.dossiers.models import (
     Role,
     StepEvent,
 )
-from chiso.dossiers.scorecard import Period, rate, score_card
+from chiso.dossiers.scorecard import Period, ScoreCard, rate, score_cards
 from chiso.dossiers.workcalendar import aware, local
 from chiso.org.models import Agency
 
@@ -71,24 +71,29 @@ def late_by_field(agencies: Q, period: Period, limit: int = 10) -> list[dict[str
     ]
 
 
+def with_dossiers(agencies: QuerySet[Agency], period: Period) -> list[Agency]:
+    """The agencies of ``agencies`` with dossiers in the period."""
+    days = DailyRollup.objects.filter(day__range=(period.first, period.last))
+    return list(agencies.filter(pk__in=days.values("agency_id")))
+
+
 def ranking(agencies: QuerySet[Agency], period: Period) -> list[dict[str, Any]]:
     """Each agency with dossiers in the period, best 766 score first."""
-    ids = set(
-        DailyRollup.objects.filter(
-            day__range=(period.first, period.last), agency__in=agencies
-        ).values_list("agency_id", flat=True)
-    )
-    cards = [score_card(period, a) for a in Agency.objects.filter(pk__in=ids)]
-    agencies_by_code = {a.code: a for a in Agency.objects.filter(pk__in=ids)}
+    ranked = with_dossiers(agencies, period)
+    return rank(ranked, score_cards(period, ranked))
+
+
+def rank(agencies: list[Agency], cards: dict[int | None, ScoreCard]) -> list[dict[str, Any]]:
+    """The ranking rows of ``agencies`` from their cards (:func:`score_cards`)."""
     rows = [
         {
-            "agency": agencies_by_code[c.scope],
-            "score": c.score,
-            "received": c.counters["received"],
-            "on_time": c.metrics["dossier.on_time_rate"].value,
-            "online": c.metrics["dossier.full_online_rate"].value,
+            "agency": a,
+            "score": cards[a.pk].score,
+            "received": cards[a.pk].counters["received"],
+            "on_time": cards[a.pk].metrics["dossier.on_time_rate"].value,
+            "online": cards[a.pk].metrics["dossier.full_online_rate"].value,
         }
-        for c in cards
+        for a in agencies
     ]
     rows.sort(key=lambda r: (-(r["score"] or Decimal(0)), r["agency"].name))
     return rows

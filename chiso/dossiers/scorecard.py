@@ -8,6 +8,9 @@ from the reform office's manual period inputs (serviceinputs.py). Where one metr
 sources the first of dossiers, petitions, survey, manual input, imported fact wins; each
 metric's source is on the card (``sources``). The shipped framework ``service-index-766-2024``
 is scored by the engine unchanged.
+
+:func:`score_cards` reads the cards of any number of agencies (and the province's) in a constant
+number of grouped queries, then scores each in memory; :func:`score_card` is its one-card case.
 """
 
 from __future__ import annotations
@@ -15,23 +18,44 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime
 import re
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.db.models import Q, Sum
+from django.core.cache import caches
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    Func,
+    OuterRef,
+    Q,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.dossiers.conf import current_calendar, rule_settings
-from chiso.dossiers.models import Apology, DailyRollup, Dossier, Pause
-from chiso.dossiers.workcalendar import local
+from chiso.dossiers.models import Apology, DailyRollup, Dossier, Pause, ServiceInput
+from chiso.dossiers.petitions import (
+    NO_PETITIONS,
+    PetitionCounts,
+    add_petitions,
+    petition_counts_by_agency,
+    petition_rates,
+    register_in_use,
+)
+from chiso.dossiers.serviceinputs import Entered, canonical_period, chosen_entries, entered_of
+from chiso.dossiers.workcalendar import aware, local
 from chiso.engine import score_agency
 from chiso.engine.model import AgencyInput, MetricRule, iter_nodes
 from chiso.engine.model import Framework as EngineFramework
-from chiso.facts.importing import facts_for
 from chiso.facts.models import Fact
 from chiso.frameworks.loading import load_engine_framework
 from chiso.org.models import Agency
@@ -158,60 +182,123 @@ def rate(numerator: Decimal | int, denominator: int) -> Decimal | None:
     )
 
 
-def open_on_time(agencies: Q, period: Period) -> int:
-    """Dossiers of the period still open now that were within their deadline at its end (R2).
+def open_on_time_by_agency(agencies: Q, period: Period) -> dict[int, int]:
+    """Per agency id, the dossiers of the period still open now that were within their
+    deadline at its end (R2); agencies without such a dossier are left out.
 
-    Without pauses or apologies the test is a comparison of calendar positions, read from two
-    columns; only the others are derived again with their items (rules.derive)."""
-    from chiso.dossiers.ingest import Context, derive_dossier  # avoids an import cycle
+    Without pauses or apologies the test is a comparison of calendar positions: a dossier due
+    at or after the period's end is within its deadline (positions never decrease with time),
+    which the database tells; the others are compared here. Only dossiers with pauses or
+    apologies are derived again with their items (rules.derive)."""
+    from chiso.dossiers.ingest import derive_dossier  # avoids an import cycle
 
-    view = rule_settings().portal_view
-    open_dossiers = Dossier.objects.filter(
-        agencies, is_counted=True, settled=False, counted_on__range=(period.first, period.last)
+    settings = rule_settings()
+    view = settings.portal_view
+    # The due date of the portal's view; None exactly when ``due_at`` is None.
+    view_due: Func = Coalesce("due_initial", "due_at")
+    if view == "extended":
+        view_due = Greatest("due_at", view_due)
+    # Whether a dossier has a pause or an apology is asked per open dossier (correlated, on
+    # the foreign-key index): an IN over all open dossiers made SQLite scan both tables.
+    # ``settled=Value(False)`` is written ``settled = false``; a plain False becomes
+    # ``NOT settled``, with which SQLite does not use the (settled, counted_on) index.
+    open_dossiers = (
+        Dossier.objects.filter(
+            agencies,
+            is_counted=True,
+            settled=Value(False),
+            counted_on__range=(period.first, period.last),
+        )
+        .annotate(
+            paused=Exists(Pause.objects.filter(dossier=OuterRef("pk"))),
+            apologised=Exists(Apology.objects.filter(dossier=OuterRef("pk"))),
+            view_due=view_due,
+        )
+        .annotate(
+            due_after_end=ExpressionWrapper(
+                Q(view_due__gte=aware(period.end)), output_field=BooleanField()
+            )
+        )
     )
-    involved = set(
-        Pause.objects.filter(dossier__in=open_dossiers).values_list("dossier_id", flat=True)
-    ) | set(Apology.objects.filter(dossier__in=open_dossiers).values_list("dossier_id", flat=True))
+    involved: set[int] = set()
     cal = current_calendar()
     end = cal.position(period.end)
-    count = 0
-    for pk, received, due_at, due_initial in open_dossiers.values_list(
-        "pk", "received_at", "due_at", "due_initial"
+    counts: Counter[int] = Counter()
+    for (
+        pk,
+        agency_id,
+        received,
+        due_at,
+        due_initial,
+        paused,
+        apologised,
+        due_after_end,
+    ) in open_dossiers.values_list(
+        "pk",
+        "agency_id",
+        "received_at",
+        "due_at",
+        "due_initial",
+        "paused",
+        "apologised",
+        "due_after_end",
     ):
-        if pk in involved or due_at is None:
+        if paused or apologised or due_at is None:
             involved.add(pk)
+            continue
+        if due_after_end:
+            counts[agency_id] += 1
             continue
         due = max(due_at, due_initial or due_at) if view == "extended" else due_initial or due_at
         start = cal.position(cal.clock_start(local(received)))
-        count += end - start <= max(0, cal.position(local(due)) - start)
-    if not involved:
-        return count
-    ctx = Context()
-    for d in (
-        Dossier.objects.filter(pk__in=involved)
-        .select_related("procedure")
-        .prefetch_related("pauses", "apologies", "steps")
-    ):
-        derive_dossier(
-            ctx.calendar,
-            ctx.settings,
-            period.end,
-            d,
-            d.procedure,
-            list(d.pauses.all()),
-            list(d.apologies.all()),
-            list(d.steps.all()),
-        )
-        count += bool(d.on_time_extended if view == "extended" else d.on_time)
-    return count
+        counts[agency_id] += end - start <= max(0, cal.position(local(due)) - start)
+    if involved:
+        for d in (
+            Dossier.objects.filter(pk__in=involved)
+            .select_related("procedure")
+            .prefetch_related("pauses", "apologies", "steps")
+        ):
+            derive_dossier(
+                cal,
+                settings,
+                period.end,
+                d,
+                d.procedure,
+                list(d.pauses.all()),
+                list(d.apologies.all()),
+                list(d.steps.all()),
+            )
+            counts[d.agency_id] += bool(d.on_time_extended if view == "extended" else d.on_time)
+    return {agency_id: n for agency_id, n in counts.items() if n}
+
+
+def open_on_time(agencies: Q, period: Period) -> int:
+    """The same count for all the dossiers ``agencies`` selects together."""
+    return sum(open_on_time_by_agency(agencies, period).values())
+
+
+def counters_by_agency(agencies: Q, period: Period) -> dict[int, dict[str, Any]]:
+    """Per agency id, its summed rollup counters of the period: one grouped query."""
+    rows = (
+        DailyRollup.objects.filter(agencies, day__range=(period.first, period.last))
+        .values("agency_id")
+        .annotate(**{c: Sum(c) for c in DailyRollup.COUNTERS})
+        .order_by()
+    )
+    return {r["agency_id"]: {c: r[c] or 0 for c in DailyRollup.COUNTERS} for r in rows}
 
 
 def counters(agencies: Q, period: Period) -> dict[str, Any]:
     """Summed rollup counters of the period (``agencies`` filters on ``agency_id``)."""
-    totals = DailyRollup.objects.filter(agencies, day__range=(period.first, period.last)).aggregate(
-        **{c: Sum(c) for c in DailyRollup.COUNTERS}
-    )
-    return {k: v or 0 for k, v in totals.items()}
+    return add_counters(counters_by_agency(agencies, period).values())
+
+
+def add_counters(parts: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    total: dict[str, Any] = dict.fromkeys(DailyRollup.COUNTERS, 0)
+    for part in parts:
+        for c in DailyRollup.COUNTERS:
+            total[c] += part[c]
+    return total
 
 
 def metrics_from(c: dict[str, Any], open_in_time: int) -> dict[str, Metric]:
@@ -232,55 +319,16 @@ def metrics_from(c: dict[str, Any], open_in_time: int) -> dict[str, Metric]:
     return out
 
 
-def petition_metrics(agencies: Q, period: Period) -> dict[str, Metric]:
-    from chiso.dossiers.petitions import petition_rates
-
+def petition_metrics(counts: PetitionCounts, in_use: bool) -> dict[str, Metric]:
     return {
         name: Metric(name, Decimal(num), den, value)
-        for name, (num, den, value) in petition_rates(
-            agencies, period.first, period.last, period.end
-        ).items()
+        for name, (num, den, value) in petition_rates(counts, in_use).items()
     }
 
 
-def survey_satisfaction(agency: Agency | None, year: int) -> tuple[Metric, Source] | None:
-    """``dossier.satisfaction_rate`` from the SIPAS overall index (fact ``survey.sipas``, the
-    mean of the element indices, sipas.md §5) of a closed campaign of ``year``. For an agency:
-    the fact the campaign wrote on closing; for the province: the campaign's index over all
-    its answers. The portal's own 5.3 formula (100 % − late rate − rate of dossiers petitioned
-    or disliked) needs the ratings of the portal, which chiso does not receive."""
-    from chiso.surveys.models import Campaign
-
-    closed = Campaign.objects.filter(year=year, status=Campaign.Status.CLOSED)
-    name = "dossier.satisfaction_rate"
-    if agency is not None:
-        if not closed.filter(agencies=agency).exists():
-            return None
-        fact = Fact.objects.filter(
-            agency=agency, year=year, name="survey.sipas", person=None
-        ).first()
-        if fact is None:
-            return None
-        value = fact.value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        # An index, not a count: shown as value / 100.
-        return Metric(name, value, 100, value), Source("survey", fact.source)
-    from chiso.surveys.results import campaign_results
-
-    for campaign in closed.order_by("-closed_at", "-pk"):
-        for result in campaign_results(campaign):
-            overall = result.overall.facts.get("sipas")
-            if overall is not None:
-                value = overall.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-                label = _("Survey “%(name)s”") % {"name": campaign.name}
-                return Metric(name, value, 100, value), Source("survey", label)
-    return None
-
-
-def manual_metrics(agencies: Q, period: Period) -> dict[str, tuple[Metric, Source]]:
-    from chiso.dossiers.serviceinputs import canonical_period, entered
-
+def manual_metrics(figures: dict[str, Entered]) -> dict[str, tuple[Metric, Source]]:
     out = {}
-    for name, figure in entered(agencies, canonical_period(period.label)).items():
+    for name, figure in figures.items():
         by = ", ".join(dict.fromkeys(e.entered_by for e in figure.entries))
         periods = ", ".join(dict.fromkeys(e.period for e in figure.entries))
         sources = "; ".join(dict.fromkeys(e.source for e in figure.entries))
@@ -292,40 +340,181 @@ def manual_metrics(agencies: Q, period: Period) -> dict[str, tuple[Metric, Sourc
     return out
 
 
-def gather(
-    agency: Agency | None, agencies: Q, period: Period, c: dict[str, Any]
-) -> tuple[dict[str, Metric], dict[str, Source]]:
-    """Every metric of the card with its source, the first source of a metric winning in the
-    order dossiers, petitions, survey, manual input."""
-    metrics = metrics_from(c, open_on_time(agencies, period))
-    sources = {name: Source("dossiers", _("Dossiers (one-stop system)")) for name in metrics}
-    for name, metric in petition_metrics(agencies, period).items():
-        metrics[name] = metric
-        sources[name] = Source("petitions", _("Petition register (PAKN)"))
-    found = survey_satisfaction(agency, period.year)
-    if found is not None:
-        metrics[found[0].name], sources[found[0].name] = found
-    for name, (metric, source) in manual_metrics(agencies, period).items():
-        if name not in metrics:
-            metrics[name], sources[name] = metric, source
-    return metrics, sources
+def satisfaction(value: Decimal, label: str) -> tuple[Metric, Source]:
+    """``dossier.satisfaction_rate`` from a SIPAS overall index (fact ``survey.sipas``, the
+    mean of the element indices, sipas.md §5); an index, not a count: shown as value / 100.
+    The portal's own 5.3 formula (100 % − late rate − rate of dossiers petitioned or
+    disliked) needs the ratings of the portal, which chiso does not receive."""
+    value = value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    name = "dossier.satisfaction_rate"
+    return Metric(name, value, 100, value), Source("survey", label)
+
+
+def surveyed_agencies(ids: Iterable[int], year: int) -> set[int]:
+    """Which of the agencies ``ids`` a closed survey campaign of ``year`` evaluated."""
+    from chiso.surveys.models import Campaign
+
+    return set(
+        Campaign.agencies.through.objects.filter(
+            campaign__year=year, campaign__status=Campaign.Status.CLOSED, agency_id__in=ids
+        ).values_list("agency_id", flat=True)
+    )
+
+
+def province_satisfaction(year: int) -> tuple[Metric, Source] | None:
+    """The SIPAS overall index (``sipas``) over all the answers of the latest closed campaign
+    of ``year`` that has one. A closed campaign's answers no longer change (its exclusions and
+    answers are refused), so each campaign's index is computed once and kept in the cache
+    under its id and closing time rather than on every page load."""
+    from chiso.surveys.models import Campaign
+
+    closed = Campaign.objects.filter(year=year, status=Campaign.Status.CLOSED)
+    for campaign in closed.order_by("-closed_at", "-pk"):
+        closed_at = campaign.closed_at.timestamp() if campaign.closed_at else ""
+        key = f"chiso.dossiers.sipas:{campaign.pk}:{closed_at}"
+        index = caches["default"].get_or_set(
+            key, lambda c=campaign: campaign_sipas(c), timeout=None
+        )
+        if index:
+            return satisfaction(Decimal(index), _("Survey “%(name)s”") % {"name": campaign.name})
+    return None
+
+
+def campaign_sipas(campaign: Any) -> str:
+    """The campaign's overall SIPAS index over all its answers, "" when none has one."""
+    from chiso.surveys.results import campaign_results
+
+    for result in campaign_results(campaign):
+        overall = result.overall.facts.get("sipas")
+        if overall is not None:
+            return str(overall)
+    return ""
+
+
+@dataclass
+class CardData:
+    """Everything the cards of one period read, by agency id, loaded in a constant number of
+    queries whatever the number of agencies (issue 4: dashboards read in milliseconds)."""
+
+    counters: dict[int, dict[str, Any]]
+    open_in_time: dict[int, int]
+    petitions: dict[int, PetitionCounts]
+    register_in_use: bool
+    manual: dict[int, list[ServiceInput]]
+    facts: dict[int, dict[str, tuple[Decimal, str]]]  # fact name → (value, source)
+    surveyed: set[int]
+    province_survey: tuple[Metric, Source] | None
+
+
+def load(period: Period, ids: list[int], *, province: bool) -> CardData:
+    """The data of the agencies ``ids``; of all agencies when the province card is wanted
+    too (its figures are the sums of theirs)."""
+    where = Q() if province else Q(agency_id__in=ids)
+    petitions = petition_counts_by_agency(where, period.first, period.last, period.end)
+    # Over the whole province the grouped counts tell whether the register is in use.
+    in_use = bool(petitions) or (
+        not province and bool(ids) and register_in_use(period.first, period.last)
+    )
+    manual: dict[int, list[ServiceInput]] = {}
+    for (agency_id, _metric), entry in chosen_entries(
+        where, canonical_period(period.label)
+    ).items():
+        manual.setdefault(agency_id, []).append(entry)
+    facts: dict[int, dict[str, tuple[Decimal, str]]] = {}
+    for agency_id, name, value, source in Fact.objects.filter(
+        agency_id__in=ids, year=period.year, person=None
+    ).values_list("agency_id", "name", "value", "source"):
+        facts.setdefault(agency_id, {})[name] = (value, source)
+    return CardData(
+        counters=counters_by_agency(where, period),
+        open_in_time=open_on_time_by_agency(where, period),
+        petitions=petitions,
+        register_in_use=in_use,
+        manual=manual,
+        facts=facts,
+        surveyed=surveyed_agencies(ids, period.year) if ids else set(),
+        province_survey=province_satisfaction(period.year) if province else None,
+    )
+
+
+def score_cards(
+    period: Period, agencies: Iterable[Agency], *, province: bool = False
+) -> dict[int | None, ScoreCard]:
+    """The score cards of ``agencies`` by agency id (each unit has its own card: the units
+    below an agency are *not* included in it), and under the key None the whole province's
+    card when ``province``. The data is read in a constant number of queries (:func:`load`);
+    each card is then scored by the engine in memory."""
+    wanted = list(agencies)
+    data = load(period, [a.pk for a in wanted], province=province)
+    cards: dict[int | None, ScoreCard] = {}
+    for agency in wanted:
+        found = data.facts.get(agency.pk, {})
+        survey = None
+        if agency.pk in data.surveyed and "survey.sipas" in found:
+            value, label = found["survey.sipas"]
+            survey = satisfaction(value, label)
+        cards[agency.pk] = build(
+            period,
+            agency,
+            data.counters.get(agency.pk, add_counters(())),
+            data.open_in_time.get(agency.pk, 0),
+            petition_metrics(data.petitions.get(agency.pk, NO_PETITIONS), data.register_in_use),
+            survey,
+            manual_metrics(entered_of(data.manual.get(agency.pk, []))),
+            found,
+        )
+    if province:
+        cards[None] = build(
+            period,
+            None,
+            add_counters(data.counters.values()),
+            sum(data.open_in_time.values()),
+            petition_metrics(add_petitions(data.petitions.values()), data.register_in_use),
+            data.province_survey,
+            manual_metrics(entered_of(e for es in data.manual.values() for e in es)),
+            {},
+        )
+    return cards
 
 
 def score_card(period: Period, agency: Agency | None = None) -> ScoreCard:
-    """The score card of ``agency`` (and the units below it are *not* included: each unit
-    has its own), or of the whole province when ``agency`` is None."""
-    agencies = Q(agency_id=agency.pk) if agency is not None else Q()
-    c = counters(agencies, period)
-    metrics, sources = gather(agency, agencies, period, c)
-    facts = dict(facts_for(agency, period.year)) if agency is not None else {}
-    if agency is not None:
-        wanted = framework_metrics() - {n for n, m in metrics.items() if m.value is not None}
-        for fact in Fact.objects.filter(agency=agency, year=period.year, name__in=wanted):
-            sources.setdefault(fact.name, Source("fact", fact.source or _("Imported data")))
-    facts.update({m.name: m.value for m in metrics.values() if m.value is not None})
+    """The score card of ``agency``, or of the whole province when ``agency`` is None: the
+    one-card case of :func:`score_cards`, so that both always agree."""
+    if agency is None:
+        return score_cards(period, (), province=True)[None]
+    return score_cards(period, (agency,))[agency.pk]
+
+
+def build(
+    period: Period,
+    agency: Agency | None,
+    c: dict[str, Any],
+    open_in_time: int,
+    petitions: dict[str, Metric],
+    survey: tuple[Metric, Source] | None,
+    manual: dict[str, tuple[Metric, Source]],
+    facts: dict[str, tuple[Decimal, str]],
+) -> ScoreCard:
+    """One card from its data, no query: every metric with its source, the first source of a
+    metric winning in the order dossiers, petitions, survey, manual input, imported fact."""
+    metrics = metrics_from(c, open_in_time)
+    sources = {name: Source("dossiers", _("Dossiers (one-stop system)")) for name in metrics}
+    for name, metric in petitions.items():
+        metrics[name] = metric
+        sources[name] = Source("petitions", _("Petition register (PAKN)"))
+    if survey is not None:
+        metrics[survey[0].name], sources[survey[0].name] = survey
+    for name, (metric, source) in manual.items():
+        if name not in metrics:
+            metrics[name], sources[name] = metric, source
+    values = {name: value for name, (value, _source) in facts.items()}
+    computed = {n for n, m in metrics.items() if m.value is not None}
+    for name in sorted(framework_metrics() & facts.keys() - computed):
+        sources.setdefault(name, Source("fact", facts[name][1] or _("Imported data")))
+    values.update({m.name: m.value for m in metrics.values() if m.value is not None})
     code = agency.code if agency is not None else "province"
     name = agency.name if agency is not None else "Toàn tỉnh"
-    result = score_agency(framework(), AgencyInput(agency=code, name=name, facts=facts))
+    result = score_agency(framework(), AgencyInput(agency=code, name=name, facts=values))
     groups = [
         {
             "code": n.code,
@@ -336,7 +525,7 @@ def score_card(period: Period, agency: Agency | None = None) -> ScoreCard:
         }
         for n in result.nodes.values()
     ]
-    sources = {n: src for n, src in sources.items() if n in facts}
+    sources = {n: src for n, src in sources.items() if n in values}
     return ScoreCard(
         period, code, name, c, metrics, result.final, result.classification, groups, sources
     )
@@ -378,8 +567,10 @@ def publish_facts(year: int, *, actor: Any) -> Any:
     writer = csv.writer(out)
     writer.writerow(["Mã cơ quan", "Tên dữ liệu", "Năm", "Giá trị", "Nguồn", "Ngày số liệu"])
     as_of = period.end.date().strftime("%d/%m/%Y")
-    for agency in Agency.objects.filter(pk__in=set(ids)).order_by("code"):
-        card = score_card(period, agency)
+    agencies = list(Agency.objects.filter(pk__in=set(ids)).order_by("code"))
+    cards = score_cards(period, agencies)
+    for agency in agencies:
+        card = cards[agency.pk]
         for name in PUBLISHED:
             value = card.metrics[name].value
             if value is not None:

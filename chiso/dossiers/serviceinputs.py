@@ -15,6 +15,7 @@ command line) only, numerator ≤ denominator, one audit row with old → new va
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -321,9 +322,14 @@ def chosen_entries(agencies: Q, period: str) -> dict[tuple[int, str], ServiceInp
 def entered(agencies: Q, period: str) -> dict[str, Entered]:
     """The manual figures of ``period`` for the agencies ``agencies`` (filter on
     ``agency_id``), each metric summed over the agencies that have one."""
+    return entered_of(chosen_entries(agencies, period).values())
+
+
+def entered_of(entries: Iterable[ServiceInput]) -> dict[str, Entered]:
+    """The figures of chosen entries (:func:`chosen_entries`), each metric summed over them."""
     by_metric: dict[str, list[ServiceInput]] = {}
-    for (_agency, metric), entry in chosen_entries(agencies, period).items():
-        by_metric.setdefault(metric, []).append(entry)
+    for entry in entries:
+        by_metric.setdefault(entry.metric, []).append(entry)
     return {
         metric: Entered(
             metric,

@@ -8,7 +8,9 @@ refused. An agency or dossier outside the user's scope answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,23 +22,24 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.dossiers import queries
 from chiso.dossiers.catalogue import export_procedures
-from chiso.dossiers.models import Dossier
+from chiso.dossiers.models import Dossier, Procedure
 from chiso.dossiers.models import Role as StepRole
+from chiso.dossiers.periods import read_period
 from chiso.dossiers.scorecard import (
     Period,
-    PeriodError,
     ScoreCard,
     counters,
     metrics_from,
     open_on_time,
-    parse_period,
     score_card,
+    score_cards,
 )
 from chiso.frameworks.facts import describe_fact
 from chiso.org.models import Agency
@@ -60,10 +63,27 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _period(request: HttpRequest) -> Period:
-    try:
-        return parse_period(request.GET.get("period") or str(queries.default_year()))
-    except PeriodError as e:
-        raise Http404 from e
+    """The period of ``?period=``, read as people write it (chiso.dossiers.periods). A refused
+    one falls back to the default year; its message goes on the request for the period form
+    (``_period.html``) and :func:`period_page` answers 400."""
+    choice = read_period(request.GET.get("period"), queries.default_year)
+    request.period_choice = choice  # type: ignore[attr-defined]
+    return choice.period
+
+
+def period_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A page read with :func:`_period` answers 400 when the period asked for was refused (the
+    page itself shows the default period and the message), never a 500 or a bare 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = view(request, *args, **kwargs)
+        choice = getattr(request, "period_choice", None)
+        if response.status_code == 200 and choice is not None and choice.error:
+            response.status_code = 400
+        return response
+
+    return wrapped
 
 
 def _agency(request: HttpRequest, code: str) -> Agency:
@@ -116,6 +136,7 @@ def _scope_q(request: HttpRequest) -> Q:
 
 @login_required
 @require_GET
+@period_page
 def dashboard(request: HttpRequest) -> HttpResponse:
     """The province's rates, trend, agency ranking and fields with most late dossiers; agency
     users are sent to their own agency's page."""
@@ -126,14 +147,17 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             raise PermissionDenied
         return redirect("dossiers:agency", code=own.code)
     period = _period(request)
+    # One batch for the province card and every ranked agency's: a constant number of queries.
+    ranked = queries.with_dossiers(Agency.objects.all(), period)
+    cards = score_cards(period, ranked, province=True)
     return render(
         request,
         "dossiers/dashboard.html",
         {
             "period": period,
             "years": queries.years(),
-            **_card_context(score_card(period), queries.monthly_trend(Q(), period.year)),
-            "ranking": queries.ranking(Agency.objects.all(), period),
+            **_card_context(cards[None], queries.monthly_trend(Q(), period.year)),
+            "ranking": queries.rank(ranked, cards),
             "fields": queries.late_by_field(Q(), period),
         },
     )
@@ -141,6 +165,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+@period_page
 def agency_page(request: HttpRequest, code: str) -> HttpResponse:
     _require_reader(request)
     agency = _agency(request, code)
@@ -163,6 +188,7 @@ def agency_page(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@period_page
 def field_page(request: HttpRequest, field_code: str) -> HttpResponse:
     """One field (lĩnh vực) across the agencies the user may see: its rates, the agencies worst
     first, the monthly trend, the procedures with most late dossiers and the steps, roles and
@@ -207,47 +233,98 @@ def _responsible_filters(request: HttpRequest) -> dict[str, str]:
     return wanted
 
 
+def _fields() -> list[tuple[str, str]]:
+    """The catalogue's fields (code, name) for the late list's field choice."""
+    rows = Procedure.objects.order_by("field_name", "field_code").values_list(
+        "field_code", "field_name"
+    )
+    return list(dict(rows).items())
+
+
+def _late_filters(request: HttpRequest) -> tuple[Agency | None, str, list[str]]:
+    """The late list's agency and field filters; an unknown code (or an agency outside the
+    user's scope, answered alike so as not to reveal it) is dropped with a message."""
+    errors = []
+    agency = None
+    if code := request.GET.get("agency", "").strip():
+        agency = Agency.objects.filter(code=code).first()
+        if agency is None or not scope.can_see_agency(request.user, agency.pk):
+            agency = None
+            errors.append(
+                _("No agency with the code “%(code)s” among the agencies you can see.")
+                % {"code": code}
+            )
+    field_code = request.GET.get("field", "").strip()
+    if field_code and queries.field_name(field_code) is None:
+        errors.append(
+            _("No field with the code “%(code)s” in the procedure catalogue.")
+            % {"code": field_code}
+        )
+        field_code = ""
+    return agency, field_code, errors
+
+
 @login_required
 @require_GET
+@period_page
 def late_list(request: HttpRequest) -> HttpResponse:
     """Late dossiers (against the original due date) with the step and person responsible,
-    filtered by agency, field, procedure and the responsible step, role or person."""
+    filtered by agency, field, procedure and the responsible step, role or person. An unknown
+    agency or field code is dropped from the filters with a message and answers 400."""
     _require_reader(request)
     period = _period(request)
     where = _scope_q(request)
-    agency = None
-    if request.GET.get("agency"):
-        agency = _agency(request, request.GET["agency"])
+    agency, field_code, filter_errors = _late_filters(request)
+    if agency is not None:
         where &= Q(agency_id=agency.pk)
-    field_code = request.GET.get("field", "")
     responsible = _responsible_filters(request)
     page = Paginator(queries.late_dossiers(where, period, field_code, **responsible), 50).get_page(
         request.GET.get("page")
     )
     steps = queries.responsible_steps(list(page.object_list))
     rows = [(d, steps.get(d.pk)) for d in page.object_list]
-    return render(
+    filters = {
+        "period": period.label,
+        **({"agency": agency.code} if agency else {}),
+        **({"field": field_code} if field_code else {}),
+        **responsible,
+    }
+    response = render(
         request,
         "dossiers/late.html",
         {
             "period": period,
+            "years": queries.years(),
             "agency": agency,
+            "agencies": scope.visible_agencies(request.user).order_by("name"),
+            "fields": _fields(),
+            "roles": StepRole.choices,
             "field_code": field_code,
             "field_name": queries.field_name(field_code) if field_code else None,
             "responsible": responsible,
             "role_label": dict(StepRole.choices).get(responsible.get("role", "")),
-            "filter_query": urlencode(
-                {
-                    "period": period.label,
-                    **({"agency": agency.code} if agency else {}),
-                    **({"field": field_code} if field_code else {}),
-                    **responsible,
-                }
-            ),
+            "filter_errors": filter_errors,
+            # Each badge's "clear" link: the query without that filter (person and unit go
+            # together), and the page back to the first.
+            "clear": {
+                key: urlencode({k: v for k, v in filters.items() if k not in drop})
+                for key, drop in {
+                    "agency": {"agency"},
+                    "field": {"field"},
+                    "procedure": {"procedure"},
+                    "step": {"step"},
+                    "role": {"role"},
+                    "person": {"person", "unit"},
+                }.items()
+            },
+            "filter_query": urlencode(filters),
             "page": page,
             "rows": rows,
         },
     )
+    if filter_errors:
+        response.status_code = 400
+    return response
 
 
 @login_required

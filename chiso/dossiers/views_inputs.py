@@ -25,6 +25,7 @@ from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.dossiers import queries
 from chiso.dossiers.models import ServiceInput
+from chiso.dossiers.periods import normalise, read_period
 from chiso.dossiers.serviceinputs import (
     METRICS,
     InputError,
@@ -49,8 +50,10 @@ def _require_reader(request: HttpRequest) -> None:
 
 
 def _period(text: str | None) -> str:
+    """The period of a form post (the page's hidden field), canonical; 404 when forged."""
+    text = text or str(queries.default_year())
     try:
-        return canonical_period(text or str(queries.default_year()))
+        return canonical_period(normalise(text) or text)
     except InputError as e:
         raise Http404 from e
 
@@ -124,7 +127,18 @@ def _page(request: HttpRequest, period: str, **extra: Any) -> HttpResponse:
 @require_GET
 def inputs_page(request: HttpRequest) -> HttpResponse:
     _require_reader(request)
-    return _page(request, _period(request.GET.get("period")))
+    # Read as people write it (11/2024, Quý 4/2024); a refused period shows the default year
+    # with the message next to the field and answers 400, like the other dossier pages.
+    choice = read_period(request.GET.get("period"), queries.default_year)
+    response = _page(
+        request,
+        canonical_period(choice.period.label),
+        period_error=choice.error,
+        typed_period=choice.typed,
+    )
+    if choice.error:
+        response.status_code = 400
+    return response
 
 
 def _count(text: str) -> int | None:

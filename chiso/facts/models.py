@@ -7,7 +7,10 @@ value keeps its source and the date of the figures, and every change is audited.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,4 +60,6 @@ class Fact(models.Model):
 
     def __str__(self) -> str:
         who = f" {self.person.code}" if self.person is not None else ""
-        return f"{self.name} {self.agency.code}{who} {self.year} = {self.value}"
+        # As people write it in the page's language: 66,67 in Vietnamese (not 66.6700).
+        value = number_format(Decimal(self.value).normalize())
+        return f"{self.name} {self.agency.code}{who} {self.year} = {value}"

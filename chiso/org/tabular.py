@@ -131,7 +131,8 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _guard(value: Value) -> Value:
+def guard_formula(value: Value) -> Value:
+    """``value`` safe to write into a CSV/XLSX cell (shared by every export that writes text)."""
     return f"'{value}" if isinstance(value, str) and value.startswith(FORMULA_START) else value
 
 
@@ -170,6 +171,9 @@ def _write_csv(headers: Sequence[str], rows: Iterable[Sequence[Value]]) -> bytes
     writer.writerow(headers)
     for row in rows:
         writer.writerow(
-            [c.strftime("%d/%m/%Y") if isinstance(c, datetime.date) else _guard(c) for c in row]
+            [
+                c.strftime("%d/%m/%Y") if isinstance(c, datetime.date) else guard_formula(c)
+                for c in row
+            ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")

@@ -126,6 +126,43 @@ def create_plan(
     return plan
 
 
+def may_edit_task(actor: Any, task: Task) -> bool:
+    """Edit a task's content: whoever manages its plan, except that an agency edits only the
+    tasks it leads (a task another agency leads is that agency's completion fact)."""
+    if not can_manage_plan(actor, task.plan):
+        return False
+    return scope.is_reform_office(actor) or task.lead_agency_id in scope.own_agency_ids(actor)
+
+
+def agency_refusal(
+    actor: Any, task: Task | None, lead_agency: Agency, assigned_by_ppc: bool
+) -> tuple[str, str] | None:
+    """The field (``lead_agency`` or ``assigned_by_ppc``) and the reason why an agency user may
+    not save the task as given; None when allowed.
+
+    Only the reform office gives a task to another agency, changes a task another agency
+    leads, or marks a task as assigned by the Provincial People's Committee: each of these
+    changes another agency's completion facts (``task.on_time_rate`` counts the tasks the PPC
+    assigned, docs/plans.md), which an agency must not set for itself or for others."""
+    if actor is None or scope.is_reform_office(actor):
+        return None
+    own = scope.own_agency_ids(actor)
+    if task is not None and task.lead_agency_id not in own:
+        return "lead_agency", _(
+            "task %(number)s is led by %(agency)s: only the reform office changes it"
+        ) % {"number": task.number, "agency": task.lead_agency.name}
+    if lead_agency.pk not in own:
+        return "lead_agency", _(
+            "%(agency)s is not your agency: only the reform office gives a task to another agency"
+        ) % {"agency": lead_agency.name}
+    if assigned_by_ppc != (task.assigned_by_ppc if task is not None else False):
+        return "assigned_by_ppc", _(
+            "only the reform office marks or unmarks a task as assigned by the Provincial "
+            "People's Committee"
+        )
+    return None
+
+
 def _task_values(task: Task) -> dict[str, Any]:
     return {
         "number": task.number,
@@ -167,9 +204,15 @@ def save_task(
 
     The checks every path shares (import and form): the responsible leader is the head or a
     deputy head of the lead agency in the plan's year, the lead agency does not co-operate with
-    itself, and the officer's account belongs to the lead agency."""
+    itself, and the officer's account belongs to the lead agency; an agency user saves only
+    tasks its own agencies lead and leaves "assigned by the PPC" as it is (:func:`agency_refusal`).
+    """
     if actor is not None and not can_manage_plan(actor, plan):
         raise PermissionDenied
+    task = Task.objects.filter(plan=plan, number=number).select_related("lead_agency").first()
+    refusal = agency_refusal(actor, task, lead_agency, assigned_by_ppc)
+    if refusal is not None:
+        raise PermissionDenied(refusal[1])
     _check_leader(leader, lead_agency, plan.year)
     co_agencies = list(co_agencies)
     if any(a.pk == lead_agency.pk for a in co_agencies):
@@ -185,7 +228,6 @@ def save_task(
             _("%(user)s does not work for %(agency)s.")
             % {"user": officer_user.get_username(), "agency": lead_agency.name}
         )
-    task = Task.objects.filter(plan=plan, number=number).first()
     old = _task_values(task) if task else None
     if task is None:
         task = Task(plan=plan, number=number)

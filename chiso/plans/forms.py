@@ -25,15 +25,21 @@ class BootstrapForm(forms.Form):
                 widget.attrs["class"] = "form-check-input"
             elif isinstance(widget, forms.Select):
                 widget.attrs["class"] = "form-select"
+                if isinstance(field, forms.ModelChoiceField) and field.empty_label is not None:
+                    field.empty_label = _("— Choose —") if field.required else _("— None —")
             else:
                 widget.attrs["class"] = "form-control"
 
 
 class DateInput(forms.DateInput):
-    input_type = "date"
+    """A text field in dd/mm/yyyy (yyyy-mm-dd is read too: DATE_INPUT_FORMATS in chiso/formats).
+    A native date field would show the browser's order, mm/dd/yyyy in an en-US browser."""
+
+    input_type = "text"
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+        attrs = {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric"}
+        super().__init__(format="%d/%m/%Y", attrs=attrs, **kwargs)
 
 
 class ProgressForm(BootstrapForm):
@@ -45,10 +51,14 @@ class ProgressForm(BootstrapForm):
     evidence = forms.FileField(label=_("Evidence (PDF, image, Word or Excel)"), required=False)
 
 
-def _officer_accounts() -> Any:
+def _officer_accounts(own: set[int] | None = None) -> Any:
+    """Active accounts with an agency role (in one of ``own`` agencies when given)."""
+    memberships: dict[str, Any] = {"memberships__role__in": list(AGENCY_ROLES)}
+    if own is not None:
+        memberships["memberships__agency__in"] = own
     return (
         get_user_model()
-        .objects.filter(is_active=True, memberships__role__in=list(AGENCY_ROLES))
+        .objects.filter(is_active=True, **memberships)
         .distinct()
         .order_by("username")
     )
@@ -80,9 +90,22 @@ class PlanForm(BootstrapForm):
         super().__init__(*args, **kwargs)
         field = cast(forms.ModelChoiceField, self.fields["agency"])
         field.queryset = agencies.order_by("name")
+        field.empty_label = _("— The province's plan —")
         if not province:
             field.required = True
             field.label = _("Agency")
+            field.empty_label = _("— Choose —")
+
+
+def limit_to_own_agencies(form: forms.Form, own: set[int]) -> None:
+    """An agency user picks only their own agencies as lead agency, and only their leaders and
+    staff accounts: a task led by another agency is that agency's (and the reform office's)."""
+    fields = form.fields
+    cast(forms.ModelChoiceField, fields["lead_agency"]).queryset = Agency.objects.filter(pk__in=own)
+    cast(forms.ModelChoiceField, fields["leader"]).queryset = Person.objects.filter(
+        positions__agency__in=own
+    ).distinct()
+    cast(forms.ModelChoiceField, fields["officer_user"]).queryset = _officer_accounts(own)
 
 
 class TaskForm(BootstrapForm):
@@ -96,6 +119,7 @@ class TaskForm(BootstrapForm):
         queryset=Agency.objects.all(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text=_("Hold Ctrl (⌘ on a Mac) to choose several agencies."),
     )
     leader = forms.ModelChoiceField(
         label=_("Responsible leader"), queryset=Person.objects.all(), required=False
@@ -117,16 +141,25 @@ class TaskForm(BootstrapForm):
         required=False,
     )
 
-    def __init__(self, *args: Any, editing: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, editing: bool = False, own: set[int] | None = None, **kwargs: Any
+    ) -> None:
+        """``own``: the agency user's agencies (None for the reform office, who picks any)."""
         super().__init__(*args, **kwargs)
         if editing:
             # The STT identifies the task (imports update by it): it is not edited here.
             self.fields["number"].disabled = True
         else:
             del self.fields["reason"]
+        if own is not None:
+            limit_to_own_agencies(self, own)
+            # Only the reform office says the PPC assigned a task (it feeds task.on_time_rate).
+            self.fields["assigned_by_ppc"].disabled = True
 
 
 class OwnerForm(BootstrapForm):
+    """Who is responsible; ``own`` as in :class:`TaskForm`."""
+
     lead_agency = forms.ModelChoiceField(label=_("Lead agency"), queryset=Agency.objects.all())
     leader = forms.ModelChoiceField(
         label=_("Responsible leader"), queryset=Person.objects.all(), required=False
@@ -140,6 +173,11 @@ class OwnerForm(BootstrapForm):
     reason = forms.CharField(
         label=_("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
     )
+
+    def __init__(self, *args: Any, own: set[int] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if own is not None:
+            limit_to_own_agencies(self, own)
 
 
 class TaskImportForm(BootstrapForm):

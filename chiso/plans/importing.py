@@ -23,7 +23,7 @@ from chiso.lib.numbers import parse_decimal
 from chiso.org.columns import Column, ImportCounts, Problem, RowReader, Sheet
 from chiso.org.models import Agency, Person
 from chiso.org.tabular import TableError, read_table, write_table
-from chiso.plans.actions import leader_allowed, save_task
+from chiso.plans.actions import agency_refusal, leader_allowed, save_task
 from chiso.plans.models import Plan, Task
 
 COLUMNS = (
@@ -41,6 +41,8 @@ COLUMNS = (
     Column("completed_on", "Ngày hoàn thành", "Completed on"),
 )
 
+# The column of the import file that carries a task field named by actions.agency_refusal.
+IMPORT_COLUMN = {"lead_agency": "lead", "assigned_by_ppc": "ppc"}
 YES = {"x", "có", "co", "yes", "1", "true"}
 NO = {"", "không", "khong", "no", "0", "false"}
 # What offices write in the status column; "quá hạn" is derived from the dates, so it is read
@@ -258,6 +260,11 @@ def import_tasks(
             and _owner_changes(values, task)
         ):
             row.problem("", _("the task changes owner: give the reason for the change"))
+        if values["lead_agency"] is not None:
+            # The form's rule for agency users (actions.agency_refusal), told row by row.
+            refusal = agency_refusal(actor, task, values["lead_agency"], values["assigned_by_ppc"])
+            if refusal is not None:
+                row.problem(IMPORT_COLUMN[refusal[0]], refusal[1])
         rows.append(_Row(row.line, values))
     report = TaskImportReport(problems=sheet.problems)
     if report.problems:

@@ -156,6 +156,11 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "plans/plan_form.html", {"form": form})
 
 
+def _own_unless_office(user: Any) -> set[int] | None:
+    """The agencies an agency user may pick in the task forms (None: the office picks any)."""
+    return None if scope.is_reform_office(user) else scope.own_agency_ids(user)
+
+
 def _task_fields(data: dict[str, Any]) -> dict[str, Any]:
     fields = dict(data)
     fields.pop("reason", None)
@@ -169,7 +174,7 @@ def task_create(request: HttpRequest, code: str) -> HttpResponse:
     plan = get_object_or_404(visible_plans(request.user), code=code)
     if not can_manage_plan(request.user, plan):
         raise PermissionDenied
-    form = TaskForm(request.POST or None)
+    form = TaskForm(request.POST or None, own=_own_unless_office(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             task = actions.add_task(
@@ -193,6 +198,8 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request.user, pk)
     if not can_manage_plan(request.user, task.plan):
         raise Http404
+    if not actions.may_edit_task(request.user, task):
+        raise PermissionDenied  # a task of her agency's plan that another agency leads
     initial = {
         "number": task.number,
         "title": task.title,
@@ -205,7 +212,12 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "output": task.output,
         "assigned_by_ppc": task.assigned_by_ppc,
     }
-    form = TaskForm(request.POST or None, initial=initial, editing=True)
+    form = TaskForm(
+        request.POST or None,
+        initial=initial,
+        editing=True,
+        own=_own_unless_office(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             _saved, changed = actions.save_task(
@@ -284,8 +296,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "notes": task.notes.select_related("author"),
             "editable": editable,
             "form": ProgressForm(initial={"percent": task.progress}) if editable else None,
-            "owner_editable": editable or can_manage_plan(request.user, task.plan),
-            "manage": can_manage_plan(request.user, task.plan),
+            "owner_editable": editable,
+            "manage": actions.may_edit_task(request.user, task),
         },
     )
 
@@ -322,7 +334,8 @@ def task_progress(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task_or_404(request.user, pk)
-    if not (can_report_progress(request.user, task) or can_manage_plan(request.user, task.plan)):
+    # The lead agency's users and the reform office (actions.change_owner decides the rest).
+    if not can_report_progress(request.user, task):
         raise Http404
     initial = {
         "lead_agency": task.lead_agency,
@@ -330,7 +343,7 @@ def task_owner(request: HttpRequest, pk: int) -> HttpResponse:
         "officer": task.officer,
         "officer_user": task.officer_user,
     }
-    form = OwnerForm(request.POST or None, initial=initial)
+    form = OwnerForm(request.POST or None, initial=initial, own=_own_unless_office(request.user))
     if request.method == "POST" and form.is_valid():
         try:
             actions.change_owner(

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 
 from chiso.accounts import scope
 from chiso.accounts.models import Role
@@ -137,13 +137,13 @@ def results(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     response={201: Accepted, 400: Rejected, 404: Error, 409: Error, 422: Invalid},
     summary="Submit a whole form with an invitation token",
 )
-def submit(request: HttpRequest, token: str, body: AnswersIn) -> tuple[int, dict[str, Any]]:
+def submit(request: HttpRequest, token: str, body: AnswersIn) -> Status:
     """One response per token: a second submission is refused (409)."""
     try:
         response = actions.submit_whole_form(token, body.answers)
     except actions.FormErrors as error:
-        return 400, {"detail": str(error), "errors": error.errors}
+        return Status(400, {"detail": str(error), "errors": error.errors})
     except actions.SurveyError as error:
         status = 404 if not actions.response_for_token(token) else 409
-        return status, {"detail": str(error)}
-    return 201, {"id": response.pk, "status": response.status}
+        return Status(status, {"detail": str(error)})
+    return Status(201, {"id": response.pk, "status": response.status})

@@ -15,6 +15,10 @@ from chiso.core.forms import UploadField
 from chiso.org.models import Agency
 from chiso.surveys.models import Campaign, Questionnaire
 
+# Campaign.seed is a PositiveIntegerField: an integer column, at most 2**31 - 1 on PostgreSQL.
+SEED_MAX = 2**31 - 1
+SEED_RANGE = _("The seed is a whole number from 0 to 2147483647.")
+
 
 def published() -> Any:
     return Questionnaire.objects.filter(status=Questionnaire.Status.PUBLISHED).order_by(
@@ -65,7 +69,12 @@ class CampaignForm(forms.Form):
         choices=Campaign._meta.get_field("no_opinion").flatchoices,
         widget=forms.RadioSelect,
     )
-    seed = forms.IntegerField(label=_("Random seed of the draws"), min_value=0)
+    seed = forms.IntegerField(
+        label=_("Random seed of the draws"),
+        min_value=0,
+        max_value=SEED_MAX,
+        error_messages={"min_value": SEED_RANGE, "max_value": SEED_RANGE},
+    )
     open_questionnaire = OpenQuestionnaireChoice(
         label=_("Questionnaire of the open link"),
         queryset=Questionnaire.objects.none(),

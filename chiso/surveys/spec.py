@@ -152,6 +152,21 @@ def _text(raw: Mapping[str, Any], key: str, where: str, problems: list[str]) -> 
     return value.strip()
 
 
+def _word(raw: Mapping[str, Any], key: str, where: str, problems: list[str]) -> str:
+    """An optional piece of text (a code, an English title, a fact name): "" when absent.
+    Anything but text (or a whole number, for codes like ``2024``) is a problem, so a list or
+    a mapping written where a word belongs is told, not turned into its Python repr."""
+    value = raw.get(key)
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    problems.append(f"{where}: «{key}» phải là một đoạn chữ")
+    return ""
+
+
 def _int(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
@@ -176,7 +191,8 @@ def _options(raw: Any, where: str, problems: list[str]) -> tuple[Option, ...]:
             if value is None or value < 1:
                 problems.append(f"{where}, phương án {i}: «value» phải là số nguyên dương")
                 continue
-            out.append(Option(value, item["text"].strip(), str(item.get("text_en", "")).strip()))
+            text_en = _word(item, "text_en", f"{where}, phương án {i}", problems)
+            out.append(Option(value, item["text"].strip(), text_en))
         else:
             problems.append(f"{where}, phương án {i}: phải là một đoạn chữ hoặc có «text»")
     values = [o.value for o in out]
@@ -214,7 +230,7 @@ def _question(
     if not isinstance(raw, Mapping):
         problems.append(f"{where}: phải là một câu hỏi có «code», «type», «text»")
         return None
-    code = str(raw.get("code", ""))
+    code = _word(raw, "code", where, problems)
     where = f"Câu hỏi «{code}»" if code else where
     extra = sorted(str(k) for k in raw if k not in QUESTION_KEYS)
     if extra:
@@ -242,14 +258,14 @@ def _question(
     minimum, maximum = _int(raw.get("min")), _int(raw.get("max"))
     if minimum is not None and maximum is not None and minimum > maximum:
         problems.append(f"{where}: «min» lớn hơn «max»")
-    fact = str(raw.get("fact", ""))
+    fact = _word(raw, "fact", where, problems)
     if fact and (qtype != "scale" or not FACT_RE.match(fact)):
         problems.append(f"{where}: chỉ câu hỏi thang hài lòng mới có «fact» (dạng a.b)")
     return Question(
         code=code,
         type=qtype,
         text=text,
-        text_en=str(raw.get("text_en", "")).strip(),
+        text_en=_word(raw, "text_en", where, problems),
         required=bool(raw.get("required", True)),
         options=options,
         max_choices=max_choices,
@@ -269,7 +285,7 @@ def parse_questionnaire(
     problems: list[str] = []
     if not isinstance(data, Mapping):
         raise SpecError(["Tệp không phải là một bảng hỏi (cần «code», «version», «sections»)"])
-    code = str(data.get("code", ""))
+    code = _word(data, "code", "Bảng hỏi", problems)
     if not re.match(r"^[a-z0-9][a-z0-9-]*$", code):
         problems.append("Bảng hỏi: «code» phải gồm chữ thường không dấu, số và «-»")
     version = _int(data.get("version"))
@@ -288,7 +304,7 @@ def parse_questionnaire(
         if not isinstance(raw, Mapping):
             problems.append(f"{where}: phải có «code», «title», «questions»")
             continue
-        scode = str(raw.get("code", ""))
+        scode = _word(raw, "code", where, problems)
         if not CODE_RE.match(scode) or scode in section_codes:
             problems.append(f"{where}: mã phần «{scode}» không hợp lệ hoặc bị trùng")
         section_codes.add(scode)
@@ -302,14 +318,14 @@ def parse_questionnaire(
             if question is not None:
                 questions.append(question)
                 earlier[question.code] = question
-        fact = str(raw.get("fact", ""))
+        fact = _word(raw, "fact", where, problems)
         if fact and not any(q.type == "scale" for q in questions):
             problems.append(f"{where}: phần có «fact» phải có câu hỏi thang hài lòng")
         sections.append(
             Section(
                 code=scode,
                 title=_text(raw, "title", where, problems),
-                title_en=str(raw.get("title_en", "")).strip(),
+                title_en=_word(raw, "title_en", where, problems),
                 fact=fact,
                 questions=tuple(questions),
             )
@@ -318,10 +334,10 @@ def parse_questionnaire(
         code=code,
         version=version or 0,
         title=title,
-        title_en=str(data.get("title_en", "")).strip(),
-        intro=str(data.get("intro", "")).strip(),
-        intro_en=str(data.get("intro_en", "")).strip(),
-        fact=str(data.get("fact", "")),
+        title_en=_word(data, "title_en", "Bảng hỏi", problems),
+        intro=_word(data, "intro", "Bảng hỏi", problems),
+        intro_en=_word(data, "intro_en", "Bảng hỏi", problems),
+        fact=_word(data, "fact", "Bảng hỏi", problems),
         sections=tuple(sections),
     )
     for name in questionnaire.facts():

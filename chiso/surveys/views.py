@@ -102,6 +102,13 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "can_key": scope.has_role(request.user, *KEYERS),
             "can_read": scope.has_role(request.user, *READERS),
+            # Agencies with an online invitation still unanswered: only they have slips to
+            # print (invitation_slips_pdf answers 404 otherwise, so no link is shown).
+            "printable": set(
+                Invitation.objects.filter(
+                    campaign=campaign, channel=Channel.ONLINE, response=None
+                ).values_list("agency_id", flat=True)
+            ),
         },
     )
 
@@ -116,10 +123,43 @@ def _act(request: HttpRequest, campaign: Campaign, do: Any, done: str) -> HttpRe
     return redirect("surveys:detail", pk=campaign.pk)
 
 
+def _closing_summary(campaign: Campaign) -> dict[str, Any]:
+    """What closing would do: counted responses and facts to write, per agency."""
+    from chiso.surveys.results import facts_table
+
+    counted: dict[int, int] = {}
+    for cell in progress(campaign):
+        counted[cell.agency.pk] = counted.get(cell.agency.pk, 0) + cell.done
+    facts: dict[int, int] = {}
+    rows = facts_table(campaign)
+    for agency, _name, _value in rows:
+        facts[agency.pk] = facts.get(agency.pk, 0) + 1
+    agencies = [
+        (agency, counted.get(agency.pk, 0), facts.get(agency.pk, 0))
+        for agency in campaign.agencies.order_by("name")
+    ]
+    return {
+        "agencies": agencies,
+        "responses": sum(counted.values()),
+        "facts": len(rows),
+    }
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def campaign_state(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST opens or closes the campaign. GET with ``to=closed`` is the confirmation page of
+    closing, which cannot be undone: it shows the counted responses per agency and the facts
+    that will be written (the evaluation rounds confirm their stage changes the same way)."""
     campaign = _campaign(request, pk, (Role.REFORM_OFFICE,))
+    if request.method == "GET":
+        if request.GET.get("to") != "closed" or campaign.status != Campaign.Status.OPEN:
+            raise Http404
+        return render(
+            request,
+            "surveys/close_confirm.html",
+            {"campaign": campaign, **_closing_summary(campaign)},
+        )
     if request.POST.get("to") == "open":
         return _act(
             request,
@@ -335,6 +375,18 @@ def _entry_rows(spec: Any, raw: dict[str, Any], errors: dict[str, str]) -> list[
     return rows
 
 
+def _paper_questionnaire(campaign: Campaign) -> Questionnaire | None:
+    """The first questionnaire the campaign printed paper forms of: what an operator keys by
+    default (an online-only questionnaire has no paper form to key)."""
+    printed = (
+        Invitation.objects.filter(campaign=campaign, channel=Channel.PAPER)
+        .order_by("questionnaire_id")
+        .values_list("questionnaire_id", flat=True)
+        .first()
+    )
+    return campaign.questionnaires.filter(pk=printed).first() if printed else None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
@@ -350,6 +402,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             (q for q in campaign.questionnaires.all() if str(q.pk) == source.get("questionnaire")),
             None,
         )
+        or _paper_questionnaire(campaign)
         or campaign.questionnaires.order_by("pk").first()
     )
     assert questionnaire is not None  # a campaign always has one (create_campaign)

@@ -1,6 +1,7 @@
 """Returning a submitted self-assessment to the agency for correction (docs/evaluation-round.md,
 "Returning a submission"): who may, until when, the reason, the audit row, the notification,
-the page's button, and a resubmission keeping the first submission's lateness."""
+the page's button, and a resubmission keeping the first submission's lateness after the
+office's return but judged on its own time after the agency leader's."""
 
 from __future__ import annotations
 
@@ -140,11 +141,13 @@ def test_the_leader_returns_only_before_approving_and_a_draft_has_nothing_to_ret
         a.return_submission(stp, reason="Sửa", actor=world.nam)
 
 
-def test_a_resubmission_keeps_the_first_submissions_lateness(world: Any, rnd: Round) -> None:
+def test_a_resubmission_after_the_offices_return_keeps_the_first_submissions_lateness(
+    world: Any, rnd: Round
+) -> None:
     stp = submitted_stp(world, rnd)
     first = stp.submitted_at
-    a.return_submission(stp, reason="Sửa", actor=world.nam)
-    # The deadline passes while the agency corrects: the return was not the agency's delay.
+    a.return_submission(stp, reason="Sửa", actor=world.tuan)
+    # The deadline passes while the agency corrects: the office's return was not its delay.
     Round.objects.filter(pk=rnd.pk).update(
         self_assessment_due=timezone.localdate() - datetime.timedelta(days=1)
     )
@@ -154,6 +157,43 @@ def test_a_resubmission_keeps_the_first_submissions_lateness(world: Any, rnd: Ro
     assert (again.status, again.submitted_at, again.late) == ("submitted", first, False)
     row = AuditEvent.objects.filter(action="assessments.assessment.submitted").first()
     assert row is not None and row.data["resubmitted"] is True  # the newest row
+    assert row.data["kept_first_submission"] is True
+
+
+def test_a_resubmission_after_the_leaders_return_is_judged_on_its_own_time(
+    world: Any, rnd: Round
+) -> None:
+    stp = submitted_stp(world, rnd)
+    first = stp.submitted_at
+    a.return_submission(stp, reason="Sửa", actor=world.nam)
+    # Nam's return is the agency's own: the deadline passing meanwhile is the agency's delay.
+    Round.objects.filter(pk=rnd.pk).update(
+        self_assessment_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    again = a.submit_assessment(Assessment.objects.get(pk=stp.pk), actor=world.lan)
+
+    assert (again.status, again.late) == ("submitted", True)
+    assert first is not None and again.submitted_at is not None and again.submitted_at > first
+    row = AuditEvent.objects.filter(action="assessments.assessment.submitted").first()
+    assert row is not None and row.data["kept_first_submission"] is False
+
+
+def test_a_late_submission_returned_by_the_leader_stays_late(world: Any, rnd: Round) -> None:
+    Round.objects.filter(pk=rnd.pk).update(
+        self_assessment_due=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    stp = submitted_stp(world, Round.objects.get(pk=rnd.pk))
+    assert stp.late
+    a.return_submission(stp, reason="Sửa", actor=world.nam)
+    # The deadline is moved later meanwhile: the first submission was late all the same.
+    Round.objects.filter(pk=rnd.pk).update(
+        self_assessment_due=timezone.localdate() + datetime.timedelta(days=5)
+    )
+
+    again = a.submit_assessment(Assessment.objects.get(pk=stp.pk), actor=world.lan)
+
+    assert again.late
 
 
 def test_the_page_offers_the_button_and_returns_with_the_reason(world: Any, rnd: Round) -> None:
@@ -202,3 +242,49 @@ def test_the_button_is_gone_once_appraisal_started(world: Any, rnd: Round) -> No
     )
 
     assert "Trả lại cơ quan để chỉnh sửa" not in office.get(url).content.decode()
+
+
+# Security review (session 3), moved here from tests/security: returning a submission kept the
+# first submission's lateness even when the agency's own leader returned it, so an agency could
+# lock in "on time" with a placeholder and write its real report after the deadline.
+def test_a_placeholder_submission_returned_by_the_agencys_own_leader_does_not_escape_lateness(
+    world: Any,
+    rnd: Round,
+) -> None:
+    stp = Assessment.objects.get(round=rnd, agency=world.stp)
+    # Before the deadline: every item 0, just to have "submitted on time" recorded.
+    for code in SELF_VALUES:
+        a.save_self_assessment(
+            stp,
+            code,
+            value=Decimal(0),
+            not_applicable=False,
+            justification="",
+            expected_version=entry(stp, code).version,
+            actor=world.lan,
+        )
+    a.submit_assessment(stp, actor=world.lan)
+    # Nam, deputy director of the same agency, sends it back to his own focal officer.
+    a.return_submission(stp, reason="Bổ sung sau", actor=world.nam)
+    # The deadline passes; the agency now writes its real report.
+    Round.objects.filter(pk=rnd.pk).update(
+        self_assessment_due=timezone.localdate() - datetime.timedelta(days=10)
+    )
+    stp = Assessment.objects.get(pk=stp.pk)
+    for code, value in SELF_VALUES.items():
+        a.save_self_assessment(
+            stp,
+            code,
+            value=Decimal(value),
+            not_applicable=False,
+            justification="Báo cáo thật, viết sau hạn",
+            expected_version=entry(stp, code).version,
+            actor=world.lan,
+        )
+
+    again = a.submit_assessment(Assessment.objects.get(pk=stp.pk), actor=world.lan)
+
+    assert again.late, (
+        "the real report was submitted 10 days after the deadline, yet it is recorded on time: "
+        "the agency's own leader returned the placeholder, so the delay is the agency's"
+    )

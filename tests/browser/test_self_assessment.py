@@ -55,7 +55,9 @@ def test_lan_fills_uploads_meets_a_conflict_submits_and_nam_approves(
     assessment = Assessment.objects.get(agency=world.stp)
     pk = {e.code: e.pk for e in assessment.entries.all()}
     log_in(page, site, "lan")
-    page.locator('nav a[href="/rounds/mine/"]').click()
+    page.get_by_role("navigation", name="Điều hướng chính").locator(
+        'a[href="/rounds/mine/"]'
+    ).click()
     page.get_by_role("link", name="Sở Tư pháp").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Sở Tư pháp")
     progress = page.locator("#progress [role=progressbar]")

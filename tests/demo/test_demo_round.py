@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from decimal import Decimal
 from typing import Any
@@ -119,3 +120,48 @@ def test_building_twice_changes_nothing(rnd: Round) -> None:
     counts = (Round.objects.count(), ItemEntry.objects.count(), AuditEvent.objects.count())
     build(progress=lambda _: None)
     assert (Round.objects.count(), ItemEntry.objects.count(), AuditEvent.objects.count()) == counts
+
+
+def test_agencies_that_submitted_have_real_evidence_files(rnd: Round, settings: Any) -> None:
+    from pathlib import Path
+
+    from django.test import Client
+
+    from chiso.assessments.evidence import missing_evidence_of
+    from chiso.assessments.models import Evidence
+
+    assessments = list(rnd.assessments.select_related("agency"))
+    missing = missing_evidence_of(assessments)
+    for assessment in assessments:
+        if assessment.status != "draft":
+            required = (
+                len(missing[assessment.pk])
+                + assessment.evidence.filter(removed_at=None, entry__isnull=False)
+                .values("entry")
+                .distinct()
+                .count()
+            )
+            # Most required items have a file; a few are still missing, as in a real round.
+            assert 0 < len(missing[assessment.pk]) <= required // 5, assessment.agency.code
+    files = Evidence.objects.filter(assessment__round=rnd)
+    assert files.filter(content_type="application/pdf").exists()
+    assert files.filter(content_type="image/png").exists()
+    sample = files.filter(content_type="application/pdf").first()
+    data = (Path(settings.MEDIA_ROOT) / sample.storage_key).read_bytes()
+    assert data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF")
+    # An appraiser says "matches the evidence" only of an item that has some.
+    agrees = ItemEntry.objects.filter(
+        assessment__round=rnd, appraiser_comment_1="Phù hợp với minh chứng."
+    )
+    assert agrees.exists()
+    assert all(e.evidence.filter(removed_at=None).exists() for e in agrees)
+    client = Client()
+    client.force_login(user("tuan"))
+    page = client.get(f"/rounds/{rnd.pk}/").content.decode()
+    # The "evidence missing" column: the 4th cell of each agency's row, no longer equal for all.
+    column = {
+        int(re.findall(r'<td class="num">([^<]*)</td>', row)[1])
+        for row in page.split('<th scope="row">')[1:]
+        if row.count('<td class="num">') >= 2
+    }
+    assert len(column) > 1 and min(column) < max(column) // 4

@@ -3,6 +3,7 @@ agency has dossiers due over the next working days, whatever the day the demo is
 
 from __future__ import annotations
 
+import re
 import time
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.db.models import Q
 from chiso.demo.build import _agencies, _agency_types
 from chiso.dossiers import queries
 from chiso.dossiers.demo import PROCEDURES, build_dossiers
-from chiso.dossiers.models import Dossier
+from chiso.dossiers.models import Applicant, Dossier
 from chiso.dossiers.scorecard import parse_period, score_card
 from chiso.org.models import Agency
 
@@ -45,6 +46,26 @@ def test_the_demo_year_has_the_reported_rates_and_is_deterministic() -> None:
     )
     # The open dossiers do not move the dashboard off the demo year.
     assert queries.default_year() == 2024
+
+
+@pytest.mark.django_db
+def test_most_demo_dossiers_name_a_fictitious_applicant() -> None:
+    _agencies(_agency_types())
+    build_dossiers(lambda _text: None)
+    year = Applicant.objects.filter(dossier__counted_on__year=2024)
+    share = year.count() / 24000
+    assert 0.82 < share < 0.88  # about 85 % of the dossiers name their applicant
+    organisations = year.filter(kind=Applicant.Kind.ORGANISATION)
+    business = organisations.filter(dossier__procedure__code="D.DKKD.001").count()
+    assert business > 0.8 * year.filter(dossier__procedure__code="D.DKKD.001").count()
+    assert organisations.exclude(dossier__procedure__code="D.DKKD.001").exists()
+    assert all(a.name.endswith("(dữ liệu mẫu)") for a in organisations[:20])
+    assert all(re.fullmatch(r"0999 0\d\d \d{3}", a.phone) for a in year[:200])
+    emails = [a.email for a in year.exclude(email="")[:200]]
+    assert emails and all(e.endswith("@example.vn") for e in emails)
+    assert all(a.name and a.address.endswith("Phú Yên") for a in year[:200])
+    # Some people come back with another dossier: fewer distinct phones than applicants.
+    assert year.values("phone").distinct().count() < year.count()
 
 
 @pytest.mark.django_db

@@ -79,13 +79,13 @@ def section(page: str, element_id: str) -> str:
     return page[start : page.index("</table>", start)]
 
 
-# persona → (own field page, unknown field, a bad period)
+# persona → (own field page, unknown field, a bad period: the page with a message, 400)
 MATRIX = {
-    "tuan": (200, 404, 404),
-    "hanh": (200, 404, 404),
-    "minh": (200, 404, 404),
-    "lan": (200, 404, 404),
-    "nam": (200, 404, 404),
+    "tuan": (200, 404, 400),
+    "hanh": (200, 404, 400),
+    "minh": (200, 404, 400),
+    "lan": (200, 404, 400),
+    "nam": (200, 404, 400),
     "mai": (403, 403, 403),
     "khach": (403, 403, 403),
 }

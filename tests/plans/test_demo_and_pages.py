@@ -34,17 +34,37 @@ def login(username: str) -> Client:
 
 
 @pytest.mark.django_db
-def test_the_demo_plan_has_tasks_in_every_status_and_its_facts(demo: Any) -> None:
-    plan = Plan.objects.get(code="cchc-2024")
+def test_the_demo_plans_have_tasks_in_every_status_and_their_facts(demo: Any) -> None:
     today = timezone.localdate()
-    statuses = {t.status_on(today) for t in plan.tasks.all()}
-    assert statuses == {"not_started", "in_progress", "done", "done_late", "overdue"}
-    # Sở Tư pháp as of 31/12/2024: tasks 4 (overdue), 5 (on time), 6 (late) count → 2 of 3 done
+    past = Plan.objects.get(code="cchc-2024")
+    # The 2024 plan is history: 2024 deadlines, every task finished (some late, in 2025).
+    assert {t.deadline.year for t in past.tasks.all()} == {2024}
+    assert {t.status_on(today) for t in past.tasks.all()} == {"done", "done_late"}
+    # The plan of the current year is live: its deadlines lie in the year, counted from today.
+    current = Plan.objects.get(code=f"cchc-{today.year}")
+    assert current.year == today.year
+    assert {t.deadline.year for t in current.tasks.all()} == {today.year}
+    statuses = {t.status_on(today) for t in current.tasks.all()}
+    # Deadlines stay within the year: early in a year the past ones bunch on 1 January.
+    if today.month >= 6:
+        assert statuses == {"not_started", "in_progress", "done", "done_late", "overdue"}
+    # Sở Tư pháp as of 31/12/2024: tasks 4 (not done then), 5 (on time), 6 (late) → 2 of 3 done
     facts = facts_for(Agency.objects.get(code="stp"), 2024)
     assert str(facts["plan.done_rate"]) == "66.6700"
     assert str(facts["plan.on_time_rate"]) == "33.3300"
     par = ExternalIndex.objects.get(kind="par", year=2024)
     assert (str(par.value), par.rank, par.of) == ("88.20", 36, 63)
+
+
+@pytest.mark.django_db
+def test_the_indices_name_their_real_sources(demo: Any) -> None:
+    page = login("hanh").get(reverse("plans:indices")).content.decode()
+    assert "Bộ Nội vụ, Chỉ số CCHC năm 2023 (công bố 2024)" in page
+    assert "Quyết định 766/QĐ-TTg" in page
+    # The conflicting 2024 rank is resolved and the other figure stated.
+    assert "Trang Sở Ngoại vụ ghi hạng 29/63" in page
+    for internal in ("par-index.md", "source-article.txt", "[S2"):
+        assert internal not in page
 
 
 @pytest.mark.django_db

@@ -29,9 +29,20 @@ def _read(**env: str) -> str:
 
 def test_the_open_link_limits_have_their_defaults() -> None:
     assert _read() == "20 0"  # development: no proxy in front, X-Forwarded-For ignored
-    assert _read(DEBUG="0", SECRET_KEY="x" * 50) == "20 1"  # production: behind the TLS proxy
+    assert (
+        _read(DEBUG="0", SECRET_KEY="x" * 50, CHISO_BASE_URL="https://cchc.example.gov.vn")
+        == "20 1"
+    )  # production: behind the TLS proxy
 
 
 def test_environment_variables_change_the_open_link_limits() -> None:
     assert _read(CHISO_SURVEY_OPEN_LINK_PER_HOUR="5", CHISO_SURVEY_TRUSTED_PROXIES="2") == "5 2"
-    assert _read(DEBUG="0", SECRET_KEY="x" * 50, CHISO_SURVEY_TRUSTED_PROXIES="0") == "20 0"
+    assert (
+        _read(
+            DEBUG="0",
+            SECRET_KEY="x" * 50,
+            CHISO_BASE_URL="https://cchc.example.gov.vn",
+            CHISO_SURVEY_TRUSTED_PROXIES="0",
+        )
+        == "20 0"
+    )

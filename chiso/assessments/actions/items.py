@@ -29,6 +29,7 @@ from chiso.assessments.actions.common import (
     require_reform_office,
     require_stage,
 )
+from chiso.assessments.actions.returns import returned_by_office
 from chiso.assessments.models import (
     AdjustmentEntry,
     AppraiserAssignment,
@@ -112,8 +113,11 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
     """Send the self-assessment to the agency leader for approval, recording whether it came
     after the self-assessment deadline (or the agency's extension).
 
-    A submission returned for correction (``return_submission``) and sent again keeps the time
-    and lateness of the first one: the return was the reviewer's decision, not a delay."""
+    A submission the reform office returned for correction (``return_submission``) and sent
+    again keeps the time and lateness of the first one: that return was the reviewer's
+    decision, not a delay. One the agency's own leader returned is judged on its own time: late
+    when the first submission was late or this one comes after the deadline (otherwise an
+    agency could lock in "on time" with a placeholder and have its leader send it back)."""
     require_focal_officer(actor, assessment)
     assessment = _locked_assessment(assessment)
     require_stage(assessment, Stage.DRAFT)
@@ -126,11 +130,12 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
     now = timezone.now()
     deadline = assessment.round.deadline(Deadline.SELF_ASSESSMENT, assessment.agency_id)
     again = assessment.submitted_at is not None
+    kept = again and returned_by_office(assessment)
     assessment.status = Stage.SUBMITTED
-    if not again:
+    if not kept:
+        assessment.late = (again and assessment.late) or timezone.localdate(now) > deadline
         assessment.submitted_at = now
         assessment.submitted_by = _who(actor)
-        assessment.late = timezone.localdate(now) > deadline
     assessment.version += 1
     assessment.save()
     data: dict[str, Any] = {
@@ -140,6 +145,7 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
     }
     if again:
         data["resubmitted"] = True
+        data["kept_first_submission"] = kept
     record(
         "assessments.assessment.submitted",
         actor=actor,

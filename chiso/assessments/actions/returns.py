@@ -11,8 +11,10 @@ a submission"):
 
 The assessment goes back to ``draft`` (the approval, if any, is withdrawn), with the reason kept
 on it, one audit row and a notification to the agency's focal officers (and to its leaders when
-their approval is withdrawn). The first submission's time and lateness stay: the return is the
-reviewer's decision, not a delay of the agency.
+their approval is withdrawn). When the reform office returned it, the first submission's time
+and lateness stay: that return is the reviewer's decision, not a delay of the agency. When the
+agency's own leader returned it, the delay is the agency's: the next submission is judged on
+its own time (``returned_by_office``; items.submit_assessment).
 """
 
 from __future__ import annotations
@@ -41,6 +43,15 @@ def may_return(actor: Any, assessment: Assessment) -> bool:
     if actor is None or scope.is_reform_office(actor):
         return assessment.status in (Stage.SUBMITTED, Stage.APPROVED)
     return assessment.status == Stage.SUBMITTED and _is_leader(actor, assessment)
+
+
+def returned_by_office(assessment: Assessment) -> bool:
+    """The last return of ``assessment`` was the reform office's (or the command line's), the
+    same test :func:`return_submission` makes of who may return what."""
+    returner = assessment.returned_by
+    return assessment.returned_at is not None and (
+        returner is None or scope.is_reform_office(returner)
+    )
 
 
 def _is_leader(actor: Any, assessment: Assessment) -> bool:

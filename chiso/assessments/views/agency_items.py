@@ -53,6 +53,10 @@ def item_response(
         url = redirect("assessments:assessment", pk=assessment.pk).url
         return redirect(f"{url}#item-{item.entry.pk if item.entry else ''}")
     perms = permissions(request.user, assessment)
+    totals = summary(assessment, perms)
+    if item.points is None and totals is not None and totals.result is not None:
+        # The summary scored the whole assessment anyway: the item shows its points from it.
+        item.points = totals.result.nodes[item.node.code].points
     return render(
         request,
         "assessments/agency/_item_response.html",
@@ -61,7 +65,7 @@ def item_response(
             "item": item,
             "perms": perms,
             "progress": progress_view(assessment, perms),
-            "summary": summary(assessment, perms),
+            "summary": totals,
             "accept": files.ACCEPT,
             "oob": not fresh,
         },

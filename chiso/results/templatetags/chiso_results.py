@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -100,14 +102,58 @@ def fact_lines(score: Any, lang: str = "vi") -> list[FactLine]:
     return out
 
 
+# A run of digits with its separators ("100,0000", "1.2.3", "2,00"): matched whole so that a
+# number is never split or matched inside another one.
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+# Points and percentages are rounded to the framework's places (``rounding``, 2 by default)
+# and written with them ("2,00 điểm"); numbers written with more decimals are the raw inputs,
+# e.g. facts stored with four (91.1000), and only those are trimmed.
+DEFAULT_PLACES = 2
+
+
+def framework_places(score: Any) -> int:
+    """The most decimal places the score's framework writes its points and percentages with."""
+    try:
+        rounding = score.result_set.framework.settings.get("rounding") or {}
+    except AttributeError:
+        return DEFAULT_PLACES
+    return max(int(rounding.get("points", 2)), int(rounding.get("percent", 2)))
+
+
+def tidy_numbers(text: str, lang: str = "vi", places: int = DEFAULT_PLACES) -> str:
+    """``text`` with every decimal written with more than ``places`` decimals trimmed of its
+    trailing zeros ("100,0000" → "100", "79,5000" → "79,5"); other numbers and all digits stay
+    as written.
+
+    Only the language's decimal separator counts ("," in Vietnamese, "." in English), so codes
+    such as "1.2" in Vietnamese text are left alone."""
+    sep = "." if lang.startswith("en") else ","
+
+    def trim(match: re.Match[str]) -> str:
+        token = match.group(0)
+        whole, found, decimals = token.partition(sep)
+        if not found or not whole.isdigit() or not decimals.isdigit():
+            return token
+        if len(decimals) <= places:
+            return token
+        decimals = decimals.rstrip("0")
+        return f"{whole}{sep}{decimals}" if decimals else whole
+
+    return _NUMBER.sub(trim, text)
+
+
+def _literal(text: str) -> Callable[[re.Match[str]], str]:
+    return lambda _match: text
+
+
 @register.simple_tag
 def readable(explanation: str, score: Any, lang: str = "vi") -> str:
-    """A node's stored explanation with each fact's name replaced by its label and its value
+    """A node's stored explanation with each fact's name replaced by its label and its numbers
     written without trailing zeros ("dossier.on_time_rate = 91,1000" → "Tỷ lệ … = 91,1")."""
     text = explanation or ""
-    for name, value in (score.inputs or {}).get("facts", {}).items():
-        # The explanation writes the value as stored ("91,1000" in Vietnamese).
-        stored = value.replace(".", ",") if lang == "vi" else value
-        text = text.replace(name, describe_fact(name, lang))
-        text = text.replace(stored, fmt_decimal(Decimal(value), lang))
-    return text
+    for name in (score.inputs or {}).get("facts", {}):
+        # Whole names only: "plan.done_rate" must not match inside "plan.done_rate_x".
+        pattern = rf"(?<![\w.]){re.escape(name)}(?![\w])"
+        # A function, not a replacement string: a label's backslashes are not group references.
+        text = re.sub(pattern, _literal(describe_fact(name, lang)), text)
+    return tidy_numbers(text, lang, framework_places(score))

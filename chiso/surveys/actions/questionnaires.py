@@ -24,10 +24,52 @@ DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 SURVEY_FACTS = frozenset(n.removeprefix("survey.") for n in KNOWN_FACTS if n.startswith("survey."))
 
 
+# A questionnaire nests about ten levels (sections, questions, options, show_if…); deeper is
+# not a questionnaire, and unbounded nesting would exhaust the parser's recursion.
+MAX_YAML_DEPTH = 20
+
+
+class _Refused(yaml.YAMLError):
+    def __init__(self, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.message, self.mark = message, mark
+
+
+class _PlainLoader(yaml.SafeLoader):
+    """SafeLoader without anchors and aliases (``&a`` / ``*a``), nested at most
+    ``MAX_YAML_DEPTH`` levels. An alias repeats a whole subtree without repeating its bytes:
+    nested aliases turn a file of a few hundred bytes into millions of strings ("billion
+    laughs"), which the upload size cap does not bound. Refused as the nodes are composed,
+    before anything is expanded. A questionnaire written by hand never needs them."""
+
+    depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        event = self.peek_event()
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _Refused(
+                "tệp YAML không được dùng neo và tham chiếu (&…, *…): hãy viết đầy đủ nội dung",
+                event.start_mark,
+            )
+        if self.depth >= MAX_YAML_DEPTH:
+            raise _Refused(
+                f"tệp YAML lồng nhau quá {MAX_YAML_DEPTH} cấp: đây không phải là một bảng hỏi",
+                event.start_mark,
+            )
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
 def read_yaml(text: str | bytes) -> Any:
-    """Parse YAML text; a syntax error becomes a :class:`SpecError` with the line."""
+    """Parse YAML text; a syntax error, an anchor or alias, or too deep a nesting becomes a
+    :class:`SpecError` with the line."""
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - _PlainLoader is a SafeLoader
+    except _Refused as error:
+        raise SpecError([f"Dòng {error.mark.line + 1}: {error.message}"]) from error
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" (dòng {mark.line + 1})" if mark is not None else ""

@@ -34,6 +34,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.audit.actions import record
+from chiso.org.tabular import guard_formula
 from chiso.surveys.actions.common import SurveyError, require_reform_office
 from chiso.surveys.models import Campaign, Channel, Invitation, Response, SentVia
 
@@ -77,7 +78,12 @@ class SendReport:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow(HANDOFF_COLUMNS)
-        writer.writerows((h.phone, h.message, h.form_number) for h in self.handoff)
+        # The message starts with the campaign's name, typed by a user: guarded against
+        # formula injection like every export (chiso/org/tabular.py).
+        writer.writerows(
+            [guard_formula(cell) for cell in (h.phone, h.message, h.form_number)]
+            for h in self.handoff
+        )
         return ("\ufeff" + out.getvalue()).encode()
 
 
