@@ -342,7 +342,7 @@ def import_quotas(
     """Quotas from an XLSX/CSV table (the export's columns: agency code, respondent group,
     channel, target). Every row is checked first; a file with any bad row changes nothing.
     Cells not in the file keep their quota."""
-    from chiso.surveys.actions.samples import group_code
+    from chiso.surveys.actions.samples import agency_and_group
 
     require_reform_office(actor)
     try:
@@ -358,16 +358,7 @@ def import_quotas(
     }
     targets: dict[Cell, int | None] = {}
     for row in sheet.rows():
-        code = row.code("agency", required=True)
-        agency = agencies.get(code)
-        if code and agency is None:
-            row.problem(
-                "agency", _("'%(code)s' is not an agency of this campaign") % {"code": code}
-            )
-        raw_group = row.text("group", 60, required=True)
-        group = group_code(raw_group)
-        if raw_group and group is None:
-            row.problem("group", _("unknown respondent group '%(g)s'") % {"g": raw_group})
+        agency, group = agency_and_group(row, agencies)
         raw_channel = row.text("channel", 30, required=True)
         channel = channels.get(raw_channel.casefold())
         if raw_channel and channel is None:

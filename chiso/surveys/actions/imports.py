@@ -18,7 +18,7 @@ from chiso.audit.actions import record
 from chiso.org.columns import Column, Problem, Sheet
 from chiso.org.tabular import TableError, read_table
 from chiso.surveys.actions.common import SurveyError, require_reform_office
-from chiso.surveys.actions.samples import group_code
+from chiso.surveys.actions.samples import agency_and_group
 from chiso.surveys.answers import clean_answers
 from chiso.surveys.models import Campaign, Channel, Questionnaire, Response
 
@@ -69,16 +69,7 @@ def import_responses(
     now = timezone.now()
     rows: list[Response] = []
     for row in sheet.rows():
-        code = row.code("agency", required=True)
-        agency = agencies.get(code)
-        if code and agency is None:
-            row.problem(
-                "agency", _("'%(code)s' is not an agency of this campaign") % {"code": code}
-            )
-        raw_group = row.text("group", 60, required=True)
-        group = group_code(raw_group)
-        if raw_group and group is None:
-            row.problem("group", _("unknown respondent group '%(g)s'") % {"g": raw_group})
+        agency, group = agency_and_group(row, agencies)
         channel = row.text("channel", 20) or Channel.ONLINE
         if channel != Channel.ONLINE:
             row.problem(

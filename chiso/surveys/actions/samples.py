@@ -60,6 +60,20 @@ def group_code(text: str) -> str | None:
     return next((v for v, label in Group.choices if str(label).casefold() == wanted), None)
 
 
+def agency_and_group(row: Any, agencies: dict[str, Agency]) -> tuple[Agency | None, str | None]:
+    """The campaign agency (column ``agency``) and respondent group (column ``group``) of an
+    imported row, each problem noted on the row; shared by contacts, responses and quotas."""
+    code = row.code("agency", required=True)
+    agency = agencies.get(code)
+    if code and agency is None:
+        row.problem("agency", _("'%(code)s' is not an agency of this campaign") % {"code": code})
+    raw_group = row.text("group", 60, required=True)
+    group = group_code(raw_group)
+    if raw_group and group is None:
+        row.problem("group", _("unknown respondent group '%(g)s'") % {"g": raw_group})
+    return agency, group
+
+
 @dataclass
 class ContactImport:
     problems: list[Problem] = field(default_factory=list)
@@ -86,16 +100,7 @@ def import_contacts(
     agencies = {a.code: a for a in campaign.agencies.all()}
     rows: list[Contact] = []
     for row in sheet.rows():
-        code = row.code("agency", required=True)
-        agency = agencies.get(code)
-        if code and agency is None:
-            row.problem(
-                "agency", _("'%(code)s' is not an agency of this campaign") % {"code": code}
-            )
-        raw_group = row.text("group", 60, required=True)
-        group = group_code(raw_group)
-        if raw_group and group is None:
-            row.problem("group", _("unknown respondent group '%(g)s'") % {"g": raw_group})
+        agency, group = agency_and_group(row, agencies)
         name = row.text("full_name", 200, required=True)
         phone, email = row.text("phone", 30), row.text("email", 200)
         address = row.text("address", 300)
