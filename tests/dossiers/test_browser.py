@@ -5,38 +5,22 @@ its dossiers due soon. Screenshots land in test-artifacts/."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from chiso.demo.build import _agencies, _agency_types
-from chiso.dossiers.demo import build_dossiers
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture
-def site(transactional_db: Any, live_server: Any) -> str:
-    from django.contrib.auth.models import User
-
-    from chiso.accounts.models import Membership, Role
-
-    agencies = _agencies(_agency_types())
-    build_dossiers(lambda _text: None)
-    user = User.objects.create_user("tuan", password=PASSWORD)
-    Membership.objects.create(user=user, role=Role.REFORM_OFFICE, agency=agencies["snv"])
-    return str(live_server.url)
-
-
-def test_the_reform_office_follows_a_late_land_dossier(page: Page, site: str) -> None:
-    page.goto(f"{site}/login/")
+def test_the_reform_office_follows_a_late_land_dossier(page: Page, dossier_site: str) -> None:
+    page.goto(f"{dossier_site}/login/")
     page.get_by_label("Tên đăng nhập").fill("tuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.goto(f"{site}/dossiers/?period=2024")
+    page.goto(f"{dossier_site}/dossiers/?period=2024")
     expect(page.get_by_role("heading", level=1)).to_contain_text("dịch vụ công của tỉnh")
     expect(page.get_by_text("73,15")).to_be_visible()
     expect(page.locator("#chart-trend svg")).to_be_visible()
@@ -62,7 +46,7 @@ def test_the_reform_office_follows_a_late_land_dossier(page: Page, site: str) ->
     page.screenshot(path=str(ARTIFACTS / "dossiers-timeline.png"), full_page=True)
 
 
-def test_an_agency_sees_its_dossiers_due_soon(page: Page, site: str) -> None:
+def test_an_agency_sees_its_dossiers_due_soon(page: Page, dossier_site: str) -> None:
     from django.contrib.auth.models import User
 
     from chiso.accounts.models import Membership, Role
@@ -72,11 +56,11 @@ def test_an_agency_sees_its_dossiers_due_soon(page: Page, site: str) -> None:
     Membership.objects.create(
         user=lan, role=Role.FOCAL_OFFICER, agency=Agency.objects.get(code="stnmt")
     )
-    page.goto(f"{site}/login/")
+    page.goto(f"{dossier_site}/login/")
     page.get_by_label("Tên đăng nhập").fill("lan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.goto(f"{site}/dossiers/")
+    page.goto(f"{dossier_site}/dossiers/")
     due = page.locator("section", has_text="Hồ sơ đến hạn trong ba ngày làm việc tới")
     expect(due.locator("tbody tr")).to_have_count(4)
     ARTIFACTS.mkdir(exist_ok=True)

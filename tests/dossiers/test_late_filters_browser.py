@@ -5,38 +5,22 @@ then clears the filters with one link. Screenshots land in test-artifacts/."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from chiso.demo.build import _agencies, _agency_types
-from chiso.dossiers.demo import build_dossiers
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 
-@pytest.fixture
-def site(transactional_db: Any, live_server: Any) -> str:
-    from django.contrib.auth.models import User
-
-    from chiso.accounts.models import Membership, Role
-
-    agencies = _agencies(_agency_types())
-    build_dossiers(lambda _text: None)
-    user = User.objects.create_user("tuan", password=PASSWORD)
-    Membership.objects.create(user=user, role=Role.REFORM_OFFICE, agency=agencies["snv"])
-    return str(live_server.url)
-
-
-def test_periods_typed_naturally_and_the_late_list_form(page: Page, site: str) -> None:
-    page.goto(f"{site}/login/")
+def test_periods_typed_naturally_and_the_late_list_form(page: Page, dossier_site: str) -> None:
+    page.goto(f"{dossier_site}/login/")
     page.get_by_label("Tên đăng nhập").fill("tuan")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
-    page.goto(f"{site}/dossiers/")
+    page.goto(f"{dossier_site}/dossiers/")
     period = page.get_by_label("Kỳ: năm, quý hoặc tháng (2024, Q4/2024, 11/2024)")
     period.fill("Quý 1/2024")
     page.get_by_role("button", name="Xem", exact=True).click()
@@ -50,7 +34,7 @@ def test_periods_typed_naturally_and_the_late_list_form(page: Page, site: str) -
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "dossiers-period-error.png"), full_page=True)
 
-    page.goto(f"{site}/dossiers/late/?period=2024")
+    page.goto(f"{dossier_site}/dossiers/late/?period=2024")
     page.get_by_label("Lĩnh vực", exact=True).select_option(label="Đất đai")
     page.get_by_label("Vai trò chịu trách nhiệm").select_option(label="Chuyên viên")
     page.get_by_role("button", name="Xem", exact=True).click()
