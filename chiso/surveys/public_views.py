@@ -77,6 +77,31 @@ def _raw(request: HttpRequest, section: Section) -> dict[str, Any]:
     return raw
 
 
+def section_context(
+    spec: Questionnaire,
+    index: int,
+    answers: dict[str, Any],
+    raw: dict[str, Any],
+    errors: dict[str, str],
+    en: bool,
+) -> dict[str, Any]:
+    """What survey_form/page.html shows of part ``index``: titles in the reader's language,
+    the part's number and its questions with the answers given so far; the public form and
+    the office's preview both render it."""
+    section = spec.sections[index]
+    return {
+        "title": spec.title_en if en and spec.title_en else spec.title,
+        "intro": spec.intro_en if en and spec.intro_en else spec.intro,
+        "section": section,
+        "section_title": section.title_en if en and section.title_en else section.title,
+        "index": index,
+        "number": index + 1,
+        "count": len(spec.sections),
+        "questions": _questions(section, answers, raw, errors, en),
+        "errors": errors,
+    }
+
+
 def _page(
     request: HttpRequest,
     response: Response,
@@ -85,19 +110,11 @@ def _page(
     raw: dict[str, Any] | None = None,
     errors: dict[str, str] | None = None,
 ) -> HttpResponse:
-    en = _lang(request) == "en"
-    section = spec.sections[index]
     context = {
         "response": response,
-        "title": spec.title_en if en and spec.title_en else spec.title,
-        "intro": spec.intro_en if en and spec.intro_en else spec.intro,
-        "section": section,
-        "section_title": section.title_en if en and section.title_en else section.title,
-        "index": index,
-        "number": index + 1,
-        "count": len(spec.sections),
-        "questions": _questions(section, response.answers, raw or {}, errors or {}, en),
-        "errors": errors or {},
+        **section_context(
+            spec, index, response.answers, raw or {}, errors or {}, _lang(request) == "en"
+        ),
         "agency": response.agency.name,
     }
     status = 400 if errors else 200

@@ -33,7 +33,7 @@ from chiso.surveys.actions.questionnaires import (
 from chiso.surveys.answers import clean_answers
 from chiso.surveys.forms import QuestionnaireUploadForm
 from chiso.surveys.models import Questionnaire
-from chiso.surveys.public_views import _questions
+from chiso.surveys.public_views import section_context
 from chiso.surveys.spec import SpecError
 
 STAFF = (Role.REFORM_OFFICE, Role.VIEWER, Role.APPRAISER, Role.SURVEY_OPERATOR)
@@ -193,18 +193,9 @@ def questionnaire_preview(request: HttpRequest, pk: int) -> HttpResponse:
     if index >= len(spec.sections):
         return render(request, "surveys/questionnaire_preview_end.html", {"q": q})
     en = (request.LANGUAGE_CODE or "vi").startswith("en")
-    section = spec.sections[index]
     context = {
         "q": q,
-        "title": spec.title_en if en and spec.title_en else spec.title,
-        "intro": spec.intro_en if en and spec.intro_en else spec.intro,
-        "section": section,
-        "section_title": section.title_en if en and section.title_en else section.title,
-        "index": index,
-        "number": index + 1,
-        "count": len(spec.sections),
-        "questions": _questions(section, answers, raw, errors, en),
-        "errors": errors,
+        **section_context(spec, index, answers, raw, errors, en),
         "agency": _("(the agency the respondent chose)"),
     }
     return render(
