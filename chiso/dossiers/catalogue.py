@@ -165,6 +165,48 @@ def _open(data: bytes, filename: str, columns: tuple[Column, ...], lang: str) ->
     return Sheet(table, columns, lang)
 
 
+def upsert_by_code(
+    model: type[Any],
+    current: Any,
+    code: str,
+    values: dict[str, Any],
+    report: ImportCounts,
+    action: str,
+    actor: Any,
+    filename: str,
+    **audit: Any,
+) -> None:
+    """Create the row ``code`` or update ``current`` to ``values``, count it in ``report`` as
+    created, updated or unchanged, and audit ``<action>.created`` / ``.updated`` with old and
+    new values and the file; ``audit`` adds fields to the audit row (e.g. ``agency_id``)."""
+    if current is None:
+        created = model.objects.create(code=code, **values)
+        report.created += 1
+        record(
+            f"{action}.created",
+            actor=actor,
+            obj=created,
+            data={"new": values, "file": filename},
+            **audit,
+        )
+        return
+    old = {k: getattr(current, k) for k in values}
+    if old == values:
+        report.unchanged += 1
+        return
+    for k, v in values.items():
+        setattr(current, k, v)
+    current.save()
+    report.updated += 1
+    record(
+        f"{action}.updated",
+        actor=actor,
+        obj=current,
+        data={"old": old, "new": values, "file": filename},
+        **audit,
+    )
+
+
 @transaction.atomic
 def import_procedures(
     data: bytes, *, actor: Any, filename: str = "", lang: str = "vi"
@@ -213,30 +255,15 @@ def import_procedures(
     existing = {p.code: p for p in Procedure.objects.filter(code__in=seen)}
     for values in rows:
         code = values.pop("code")
-        procedure = existing.get(code)
-        if procedure is None:
-            procedure = Procedure.objects.create(code=code, **values)
-            report.created += 1
-            record(
-                "dossiers.procedure.created",
-                actor=actor,
-                obj=procedure,
-                data={"new": values, "file": filename},
-            )
-            continue
-        old = {k: getattr(procedure, k) for k in values}
-        if old == values:
-            report.unchanged += 1
-            continue
-        for k, v in values.items():
-            setattr(procedure, k, v)
-        procedure.save()
-        report.updated += 1
-        record(
-            "dossiers.procedure.updated",
-            actor=actor,
-            obj=procedure,
-            data={"old": old, "new": values, "file": filename},
+        upsert_by_code(
+            Procedure,
+            existing.get(code),
+            code,
+            values,
+            report,
+            "dossiers.procedure",
+            actor,
+            filename,
         )
     return report
 

@@ -34,7 +34,7 @@ from django.db.models import Count, F, Q
 from django.utils.translation import gettext as _
 
 from chiso.accounts import scope
-from chiso.audit.actions import record
+from chiso.dossiers.catalogue import upsert_by_code
 from chiso.dossiers.conf import current_calendar
 from chiso.dossiers.models import Petition
 from chiso.dossiers.parsing import DATE_FORMATS
@@ -68,17 +68,6 @@ CHANNELS = {
     "trực tiếp": "direct",
     "bưu chính": "post",
 }
-FIELDS = (
-    "agency_id",
-    "received_at",
-    "due_at",
-    "answered_at",
-    "published",
-    "satisfaction",
-    "channel",
-)
-
-
 class PetitionReport(ImportCounts):
     """What an import of petitions found and did."""
 
@@ -239,32 +228,16 @@ def import_petitions(
         return report
     existing = {p.code: p for p in Petition.objects.filter(code__in=rows)}
     for code, values in rows.items():
-        petition = existing.get(code)
-        if petition is None:
-            petition = Petition.objects.create(code=code, **values)
-            report.created += 1
-            record(
-                "dossiers.petition.created",
-                actor=actor,
-                obj=petition,
-                agency_id=values["agency_id"],
-                data={"new": values, "file": filename},
-            )
-            continue
-        old = {k: getattr(petition, k) for k in FIELDS}
-        if old == values:
-            report.unchanged += 1
-            continue
-        for k, v in values.items():
-            setattr(petition, k, v)
-        petition.save()
-        report.updated += 1
-        record(
-            "dossiers.petition.updated",
-            actor=actor,
-            obj=petition,
+        upsert_by_code(
+            Petition,
+            existing.get(code),
+            code,
+            values,
+            report,
+            "dossiers.petition",
+            actor,
+            filename,
             agency_id=values["agency_id"],
-            data={"old": old, "new": values, "file": filename},
         )
     return report
 
