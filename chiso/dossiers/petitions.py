@@ -68,6 +68,8 @@ CHANNELS = {
     "trực tiếp": "direct",
     "bưu chính": "post",
 }
+
+
 class PetitionReport(ImportCounts):
     """What an import of petitions found and did."""
 
