@@ -233,11 +233,231 @@ def percentiles(samples: list[float]) -> tuple[float, float]:
     return statistics.median(ordered), p95
 
 
+def write_ceiling(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, float, float]:
+    """The database's floor for the ingest: the rows just stored (at most ``limit`` dossiers
+    with every row hanging on them: steps, pauses, apologies, applicants, open-dossier rows;
+    and the rollup rows) read back as ready tuples, deleted, and written again with the
+    ingest's statements (``bulk.insert_rows``: executemany or COPY; the rollups through
+    ``upsert_rows``), one transaction per ``batch_size`` dossiers with its checkpoint, the same
+    indexes, and no Python work per row inside the timer. Returns (dossiers, seconds, CPU
+    seconds of this process)."""
+    from django.apps import apps
+    from django.db import transaction
+
+    from chiso.dossiers.bulk import db_moments, insert_rows, upsert_rows
+    from chiso.dossiers.models import Dossier, ImportRun
+
+    moment = db_moments()
+    models = list(apps.get_app_config("dossiers").get_models())
+    hanging = [m for m in models if "dossier" in {f.name for f in m._meta.concrete_fields}]
+    rollup_models = [m for m in models if m.__name__.endswith("Rollup")]
+
+    def ready(model: Any, query: Any) -> tuple[list[str], list[tuple[Any, ...]]]:
+        fields = [f for f in model._meta.concrete_fields if model is Dossier or f.name != "id"]
+        columns = [f.column for f in fields]
+        dated = [i for i, f in enumerate(fields) if f.get_internal_type() == "DateTimeField"]
+        rows = []
+        for row in query.values_list(*columns):
+            cells = list(row)
+            for i in dated:
+                cells[i] = None if cells[i] is None else moment(cells[i])
+            rows.append(tuple(cells))
+        return columns, rows
+
+    # Dossiers keep their ids, so no lookup is needed.
+    dossier_columns, dossiers = ready(Dossier, Dossier.objects.order_by("pk")[:limit])
+    if not dossiers:
+        return 0, 0.0, 0.0
+    top = dossiers[-1][0]
+    kids = []
+    for model in hanging:
+        columns, rows = ready(model, model.objects.filter(dossier_id__lte=top).order_by("pk"))
+        at = columns.index("dossier_id")
+        per: dict[int, list[tuple[Any, ...]]] = {}
+        for row in rows:
+            per.setdefault(row[at], []).append(row)
+        kids.append((model._meta.db_table, columns, per))
+    rollup_tables = []
+    for model in rollup_models:
+        columns, rows = ready(model, model.objects.order_by("pk"))
+        key = [model._meta.get_field(f).column for f in model._meta.constraints[0].fields]
+        table = model._meta.db_table
+        sums = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in model.COUNTERS)
+        rollup_tables.append((table, columns, rows, key, sums))
+    with transaction.atomic():
+        for model in hanging:
+            model.objects.filter(dossier_id__lte=top).delete()
+        Dossier.objects.filter(pk__lte=top).delete()
+        for model in rollup_models:
+            model.objects.all().delete()
+    batches = []
+    count = -(-len(dossiers) // batch_size)
+    for k in range(count):
+        part = dossiers[k * batch_size : (k + 1) * batch_size]
+        items = [
+            (table, columns, [r for d in part for r in per.get(d[0], ())])
+            for table, columns, per in kids
+        ]
+        # The rollup rows spread evenly over the batches, each written once (an upsert).
+        rollup_parts = [
+            (table, columns, rows[k * len(rows) // count : (k + 1) * len(rows) // count], key, sums)
+            for table, columns, rows, key, sums in rollup_tables
+        ]
+        batches.append((part, items, rollup_parts))
+    run = ImportRun.objects.create(file_hash="ceiling", filename="ceiling")
+    cpu = time.process_time()
+    t = time.perf_counter()
+    for part, items, rollup_parts in batches:
+        with transaction.atomic():
+            insert_rows(Dossier._meta.db_table, dossier_columns, part)
+            for table, columns, rows in items:
+                insert_rows(table, columns, rows)
+            for table, columns, rows, key, sums in rollup_parts:
+                upsert_rows(table, columns, rows, key, sums)
+            run.last_line += len(part)
+            run.save(update_fields=["last_line", "updated_at"])
+    seconds = time.perf_counter() - t
+    cpu = time.process_time() - cpu
+    run.delete()
+    return len(dossiers), seconds, cpu
+
+
+def recompute_runs(dossiers: int) -> tuple[float, float]:
+    """Time ``recompute`` (a) right after the import, when nothing changes, and (b) after a
+    week of days off declared in July 2024 (``CalendarDay``), which moves the dossiers open
+    that week; print the rows written and left to rules.py, and the per-dossier derivation
+    against the vectorised one. Returns the two times."""
+    import datetime
+
+    from chiso.dossiers.actions import set_calendar_day
+    from chiso.dossiers.recompute import recompute
+
+    t = time.perf_counter()
+    report = recompute()
+    same = time.perf_counter() - t
+    print(
+        f"recompute, nothing changed (derive all, compare, rebuild rollups): {same:.2f} s "
+        f"= {dossiers / same:,.0f} dossiers/s; {report.changed} written, "
+        f"{report.fallback} left to rules.py; read, derive, compare, write: "
+        f"{report.derive_seconds:.2f} s"
+    )
+    for day in range(1, 6):
+        set_calendar_day(datetime.date(2024, 7, day), is_working=False, actor=None)
+    t = time.perf_counter()
+    report = recompute()
+    moved = time.perf_counter() - t
+    print(
+        f"recompute after 01–05/07/2024 became days off: {moved:.2f} s "
+        f"= {dossiers / moved:,.0f} dossiers/s; {report.changed} written, "
+        f"{report.fallback} left to rules.py; read, derive, compare, write: "
+        f"{report.derive_seconds:.2f} s"
+    )
+    derivation_rates()
+    return same, moved
+
+
+def derivation_rates(limit: int = 20_000) -> None:
+    """``derive_values`` once per dossier against ``derive_batch`` on the same ``limit``
+    stored dossiers (with their items, read beforehand), checked equal."""
+    from django.utils import timezone
+
+    from chiso.dossiers.conf import current_calendar, rule_settings
+    from chiso.dossiers.ingest import PAUSE_FIELDS, RAW_FIELDS, derive_values
+    from chiso.dossiers.models import Apology, Dossier, Pause, Procedure, StepEvent
+    from chiso.dossiers.vectorised import derive_batch
+    from chiso.dossiers.workcalendar import local
+
+    calendar, rules, as_of = current_calendar(), rule_settings(), local(timezone.now())
+    procedures = {p.pk: p for p in Procedure.objects.all()}
+    rows = list(Dossier.objects.order_by("pk").values("pk", "procedure_id", *RAW_FIELDS)[:limit])
+    top = rows[-1]["pk"]
+    items: dict[str, dict[int, list[Any]]] = {"p": {}, "a": {}, "s": {}}
+    for key, model, fields in (
+        ("p", Pause, PAUSE_FIELDS),
+        ("a", Apology, ("issued_at", "new_due_at")),
+        ("s", StepEvent, ("seq", "started_at", "ended_at", "allotted_minutes")),
+    ):
+        for row in model.objects.filter(dossier_id__lte=top).values_list("dossier_id", *fields):
+            items[key].setdefault(row[0], []).append(row[1:])
+    batch = [
+        (
+            procedures[r["procedure_id"]],
+            r,
+            items["p"].get(r["pk"], []),
+            items["a"].get(r["pk"], []),
+            items["s"].get(r["pk"], []),
+        )
+        for r in rows
+    ]
+    t = time.perf_counter()
+    one_by_one = [derive_values(calendar, rules, as_of, *item) for item in batch]
+    slow = time.perf_counter() - t
+    t = time.perf_counter()
+    vectorised = derive_batch(calendar, rules, as_of, batch)
+    fast = time.perf_counter() - t
+    print(
+        f"derivation of {len(batch)} stored dossiers: derive_values one by one "
+        f"{len(batch) / slow:,.0f}/s, derive_batch {len(batch) / fast:,.0f}/s "
+        f"({slow / fast:.1f}× faster; identical: {one_by_one == vectorised})"
+    )
+
+
+def children_cpu() -> float:
+    """CPU seconds used by the ended child processes (the ingest's workers, once joined)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def compare_ingest(
+    tmp: Path, n: int, seed: int, agencies: list[str], procedures: list[str]
+) -> list[str]:
+    """The same ``n`` dossiers (JSON Lines) imported by each ingest path in turn, each under
+    new codes so that every run stores new dossiers: the per-record reference path
+    (``fast=False``), the fast path in this process, and with 1 and 2 worker processes.
+    Ratios in one run are what to compare on a shared machine. The dossiers are deleted
+    afterwards and the rollups rebuilt."""
+    from chiso.dossiers import rollups
+    from chiso.dossiers.ingest import import_file
+    from chiso.dossiers.models import Dossier
+
+    lines = []
+    base = None
+    for label, options in (
+        ("reference (fast=False)", {"fast": False}),
+        ("fast, in process", {}),
+        ("fast, 1 worker process", {"workers": 1}),
+        ("fast, 2 worker processes", {"workers": 2}),
+    ):
+        path = tmp / f"compare-{len(lines)}.jsonl"
+        write_jsonl(path, generate(n, seed, agencies, procedures, f"R{len(lines)}-"))
+        cpu, workers = time.process_time(), children_cpu()
+        t = time.perf_counter()
+        import_file(path, **options)  # type: ignore[arg-type]
+        dt = time.perf_counter() - t
+        cpu, workers = time.process_time() - cpu, children_cpu() - workers
+        base = base or dt
+        lines.append(
+            f"ingest path {label:25}: {n / dt:7,.0f} dossiers/s, {base / dt:4.2f}× the reference; "
+            f"CPU {1e6 * cpu / n:4.0f} µs/dossier here + {1e6 * workers / n:4.0f} in workers "
+            f"(= {n / (cpu + workers):6,.0f} dossiers per CPU-second), wall {dt:.2f} s"
+        )
+    # Leave the database as the main ingest left it for what is measured next.
+    Dossier.objects.filter(code__startswith="R").delete()
+    rollups.rebuild()
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=766)
     parser.add_argument("--queries", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=0, help="ingest worker processes")
+    parser.add_argument(
+        "--compare-ingest", type=int, default=0, help="also time each ingest path on N dossiers"
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
@@ -246,7 +466,7 @@ def main() -> None:
         from django.db.models import Q
 
         from chiso.dossiers import analytics, queries, rollups
-        from chiso.dossiers.ingest import import_file, recompute
+        from chiso.dossiers.ingest import import_file
         from chiso.dossiers.models import DailyRollup, Dossier, StepEvent
         from chiso.dossiers.scorecard import parse_period, score_card
         from chiso.org.models import Agency
@@ -268,24 +488,27 @@ def main() -> None:
         )
         for path, n in ((jsonl, half), (csvf, args.dossiers - half)):
             t = time.perf_counter()
-            report = import_file(path)
+            report = import_file(path, workers=args.workers)
             dt = time.perf_counter() - t
             print(
                 f"ingest {path.suffix[1:]:5}: {report.accepted} dossiers "
                 f"({report.quarantined} quarantined) in {dt:.2f} s = {n / dt:,.0f} dossiers/s "
                 f"(+{3 * n / dt:,.0f} step events/s)"
             )
+        if args.compare_ingest:
+            for line in compare_ingest(tmp, args.compare_ingest, args.seed, agencies, procedures):
+                print(line)
+        count, seconds, cpu = write_ceiling()
+        print(
+            f"write ceiling: {count} ready dossiers with their rows in {seconds:.2f} s "
+            f"= {count / seconds:,.0f} dossiers/s (no Python work per row; "
+            f"CPU of this process {1e6 * cpu / count:.0f} µs/dossier)"
+        )
         print(
             f"stored: {Dossier.objects.count()} dossiers, {StepEvent.objects.count()} steps, "
             f"{DailyRollup.objects.count()} rollup rows"
         )
-        t = time.perf_counter()
-        recompute()
-        full = time.perf_counter() - t
-        print(
-            f"recompute (derive all + rebuild rollups): {full:.2f} s "
-            f"= {args.dossiers / full:,.0f} dossiers/s"
-        )
+        full, moved = recompute_runs(args.dossiers)
         t = time.perf_counter()
         rollups.rebuild()
         rebuild = time.perf_counter() - t
@@ -339,6 +562,7 @@ def main() -> None:
             f"chiso rebuild / DuckDB = {rebuild / duck:.1f}×, "
             f"chiso full recompute / DuckDB = {full / duck:.1f}×"
         )
+        print(f"chiso recompute after the calendar change / DuckDB = {moved / duck:.1f}×")
         con.execute(f"CREATE TABLE rollup AS {analytics.rollup_sql('dossier')}")
         samples = []
         for _ in range(args.queries):

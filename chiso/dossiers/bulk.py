@@ -25,7 +25,10 @@ from django.conf import settings
 from django.db import connection
 
 _temp_names = itertools.count(1)
-_moments: dict[datetime.datetime, Any] = {}
+# Adapted moments by the identity of the datetime: the parser gives the same object for the same
+# text (parsing._MOMENTS), and hashing an aware datetime asks its zone for the offset. The entry
+# keeps its datetime alive, so its id cannot be reused by another object while it is stored.
+_moments: dict[int, tuple[datetime.datetime, Any]] = {}
 
 
 def quoted(*names: str) -> str:
@@ -53,12 +56,14 @@ def db_moments() -> Callable[[datetime.datetime | None], Any]:
         # Memoised: the same moments recur across the steps and items of a file.
         if value is None:
             return None
-        found = _moments.get(value)
-        if found is None:
-            if len(_moments) >= 500_000:
-                _moments.clear()
-            found = _moments[value] = adapt(value)
-        return found
+        found = _moments.get(id(value))
+        if found is not None and found[0] is value:
+            return found[1]
+        if len(_moments) >= 500_000:
+            _moments.clear()
+        stored_value = adapt(value)
+        _moments[id(value)] = (value, stored_value)
+        return stored_value
 
     return stored
 

@@ -10,8 +10,12 @@
   a crash loses at most the batch in flight and a re-run resumes after the last committed line
   without counting anything twice.
 - **Fast**: records become plain tuples, never model instances; one statement per table per
-  batch (:mod:`chiso.dossiers.bulk`: executemany on SQLite, COPY on PostgreSQL); derivation in
-  Python with the precomputed calendar; the rollup deltas of the batch in one upsert.
+  batch (:mod:`chiso.dossiers.bulk`: executemany on SQLite, COPY on PostgreSQL); derivation of
+  the whole batch at once (:mod:`chiso.dossiers.vectorised`); the rollup deltas of the batch in
+  one upsert. :func:`import_file` prepares a batch without the database (:func:`prepare_batch`,
+  optionally in worker processes while the previous batch is written) and writes it with
+  :func:`store_prepared`; :func:`store_batch` is the record-by-record reference path, still
+  used for re-sent dossiers, the push API and the demo.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ import datetime
 import hashlib
 import io
 import json
+import multiprocessing
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque, namedtuple
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
@@ -30,13 +36,13 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
-from chiso.dossiers import rollups
+from chiso.dossiers import openclock, rollups, vectorised
 from chiso.dossiers.bulk import (
     chunks,
     db_moments,
@@ -309,17 +315,70 @@ def _merged(old: list[tuple[Any, ...]], new: Iterable[tuple[Any, ...]], width: i
     return list(merged.values())
 
 
-def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
-    """Upsert a batch of parsed dossiers with their items, applicants and rollup changes. The
-    caller holds the transaction."""
+def _latest(parsed: list[ParsedDossier]) -> dict[str, ParsedDossier]:
+    """The batch's dossiers by code, in the order of their first record; the same dossier
+    twice in a batch: the later record wins, the items of both are kept."""
     latest: dict[str, ParsedDossier] = {}
-    for p in parsed:  # the same dossier twice in a batch: the later record wins
+    for p in parsed:
         if p.code in latest:
             p.pauses = latest[p.code].pauses + p.pauses
             p.apologies = latest[p.code].apologies + p.apologies
             p.steps = latest[p.code].steps + p.steps
             p.applicant = p.applicant or latest[p.code].applicant
         latest[p.code] = p
+    return latest
+
+
+def _step_tuples(p: ParsedDossier) -> list[tuple[Any, ...]]:
+    """The dossier's steps as tuples of :data:`STEP_FIELDS`."""
+    return [
+        (
+            s.seq,
+            s.step_number,
+            s.name,
+            s.role,
+            s.person,
+            s.unit,
+            s.started_at,
+            s.ended_at,
+            s.allotted_minutes,
+        )
+        for s in p.steps
+    ]
+
+
+def _with_outcomes(
+    steps: list[tuple[Any, ...]], outcomes: Sequence[StepOutcome]
+) -> list[tuple[Any, ...]]:
+    """Step tuples extended by their used and overrun minutes."""
+    by_seq = {o.seq: o for o in outcomes}
+    return [(*s, by_seq[s[0]].used_minutes, by_seq[s[0]].overrun_minutes) for s in steps]
+
+
+def _values(p: ParsedDossier, derived: dict[str, Any]) -> dict[str, Any]:
+    """Every stored field of the dossier but its code and update time, by name."""
+    return {
+        "agency_id": p.agency_id,
+        "procedure_id": p.procedure.pk,
+        "field_code": p.procedure.field_code,
+        **p.values,
+        **derived,
+    }
+
+
+def _dossier_row(values: dict[str, Any], moment: Callable[[Any], Any]) -> list[Any]:
+    """The dossier row of :data:`DOSSIER_COLUMNS` without its code and update time, its
+    datetimes as the backend stores them."""
+    row = [values[c] for c in DOSSIER_COLUMNS[1:-1]]
+    for i in MOMENT_POSITIONS:
+        row[i] = moment(row[i])
+    return row
+
+
+def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
+    """Upsert a batch of parsed dossiers with their items, applicants and rollup changes. The
+    caller holds the transaction."""
+    latest = _latest(parsed)
     existing: dict[str, SimpleNamespace] = {}
     for part in chunks(list(latest)):
         for row in Dossier.objects.filter(code__in=part).values_list(
@@ -342,20 +401,7 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
         old = existing.get(code)
         pauses = p.pauses
         apologies = p.apologies
-        steps: list[tuple[Any, ...]] = [
-            (
-                s.seq,
-                s.step_number,
-                s.name,
-                s.role,
-                s.person,
-                s.unit,
-                s.started_at,
-                s.ended_at,
-                s.allotted_minutes,
-            )
-            for s in p.steps
-        ]
+        steps = _step_tuples(p)
         if old is not None:
             deltas.add(old, -1)
             pauses = _merged(old_pauses.get(old.pk, []), pauses, 2)
@@ -376,19 +422,10 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
             apologies,
             [(s[0], s[6], s[7], s[8]) for s in steps],
         )
-        by_seq = {o.seq: o for o in outcomes}
-        steps = [(*s, by_seq[s[0]].used_minutes, by_seq[s[0]].overrun_minutes) for s in steps]
-        values = {
-            "agency_id": p.agency_id,
-            "procedure_id": p.procedure.pk,
-            "field_code": p.procedure.field_code,
-            **p.values,
-            **derived,
-        }
+        steps = _with_outcomes(steps, outcomes)
+        values = _values(p, derived)
         deltas.add(SimpleNamespace(**values), +1)
-        row = [values[c] for c in DOSSIER_COLUMNS[1:-1]]
-        for i in MOMENT_POSITIONS:
-            row[i] = moment(row[i])
+        row = _dossier_row(values, moment)
         if old is None:
             new_rows.append((code, *row, now))
         else:
@@ -426,6 +463,7 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
     )
     _store_applicants(new_applicants, changed_applicants)
     rollups.apply(deltas)
+    openclock.refresh(ids.values())
 
 
 def _store_applicants(new: list[tuple[Any, ...]], changed: list[tuple[Any, ...]]) -> None:
@@ -443,18 +481,207 @@ def _store_applicants(new: list[tuple[Any, ...]], changed: list[tuple[Any, ...]]
     )
 
 
+# -- the fast path -------------------------------------------------------------------------
+
+
+@dataclass
+class PreparedBatch:
+    """A batch read, checked and derived without the database, as if none of its dossiers
+    were stored yet (:func:`prepare_batch`), ready for :func:`store_prepared`. Per dossier, in
+    the order :func:`store_batch` stores them: its code, its row and its items as the backend
+    stores them (without the dossier id), its applicant. Plain data: it crosses processes."""
+
+    accepted: int = 0  # good records (a dossier sent twice counts twice, as in store_batch)
+    bad: list[tuple[int, str, str]] = field(default_factory=list)  # (line, reason, raw text)
+    codes: list[str] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)  # DOSSIER_COLUMNS[1:-1]
+    pauses: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    apologies: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    steps: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    applicants: list[tuple[Any, ...] | None] = field(default_factory=list)
+    records: dict[str, list[int]] = field(default_factory=dict)  # code → positions in batch
+
+
+# A prepared dossier row by field name, as rollups.contribution reads it.
+_Row = namedtuple("_Row", DOSSIER_COLUMNS[1:-1])  # type: ignore[misc]
+# (line number, record): the record's dict, its error text, or its JSON line still undecoded.
+Batch = list[tuple[int, Any]]
+Decode = Callable[[str], "dict[str, Any] | str"]
+
+
+def derive_all(ctx: Context, items: Sequence[Any]) -> list[tuple[dict[str, Any], Any]]:
+    """:func:`derive_values` of each (procedure, raw, pauses, apologies, steps) item, computed
+    for the whole batch at once (:mod:`chiso.dossiers.vectorised`, tested equal to it)."""
+    return vectorised.derive_batch(ctx.calendar, ctx.settings, ctx.as_of, items)
+
+
+def prepare_batch(
+    ctx: Context, moment: Callable[[Any], Any], decode: Decode | None, batch: Batch
+) -> PreparedBatch:
+    """Parse, check and derive ``batch`` with no database access (it may run in a worker
+    process): bad records become (line, reason, raw) exactly as the reference path
+    quarantines them; good ones are merged per dossier and derived as new dossiers.
+    ``decode`` turns an undecoded record (a JSON line) into its dict or error text."""
+    out = PreparedBatch()
+    parsed: list[ParsedDossier] = []
+    for i, (line, rec) in enumerate(batch):
+        if decode is not None:
+            rec = decode(rec)
+        result = ctx.parse(rec) if isinstance(rec, dict) else [rec]
+        if isinstance(result, list):
+            raw = json.dumps(rec, ensure_ascii=False) if isinstance(rec, dict) else ""
+            out.bad.append((line, "; ".join(result), raw))
+        else:
+            parsed.append(result)
+            out.records.setdefault(result.code, []).append(i)
+    out.accepted = len(parsed)
+    merged = []
+    for p in _latest(parsed).values():
+        # Within one record too, an item key sent twice is stored once (the later wins).
+        steps = _merged([], _step_tuples(p), 1)
+        merged.append((p, _merged([], p.pauses, 2), _merged([], p.apologies, 1), steps))
+    derived = derive_all(
+        ctx,
+        [
+            (p.procedure, p.values, pauses, apologies, [(s[0], s[6], s[7], s[8]) for s in steps])
+            for p, pauses, apologies, steps in merged
+        ],
+    )
+    for (p, pauses, apologies, steps), (fields, outcomes) in zip(merged, derived, strict=True):
+        values = _values(p, fields)
+        out.codes.append(p.code)
+        out.rows.append(_dossier_row(values, moment))
+        out.pauses.append([(kind, moment(a), moment(b)) for kind, a, b in pauses])
+        out.apologies.append([(moment(a), moment(b), reason) for a, b, reason in apologies])
+        out.steps.append(
+            [(*x[:6], moment(x[6]), moment(x[7]), *x[8:]) for x in _with_outcomes(steps, outcomes)]
+        )
+        out.applicants.append(p.applicant)
+    return out
+
+
+def store_prepared(
+    ctx: Context, prepared: PreparedBatch, batch: Batch, decode: Decode | None
+) -> None:
+    """Write a prepared batch; the caller holds the transaction. The new dossiers are written
+    from their prepared rows; the ones already stored (re-sent) need their stored items merged
+    and are derived again: they go through :func:`store_batch` from their records, after the
+    new ones, so the stored rows are the reference path's."""
+    codes = prepared.codes
+    existing = set(_ids_by_code(codes))
+    fresh = [i for i, code in enumerate(codes) if code not in existing]
+    deltas = rollups.Deltas()
+    for i in fresh:
+        deltas.add(_Row(*prepared.rows[i]), +1)
+    moment = db_moments()
+    now = moment(timezone.now())
+    insert_rows(
+        Dossier._meta.db_table, DOSSIER_COLUMNS, [(codes[i], *prepared.rows[i], now) for i in fresh]
+    )
+    ids = _ids_by_code([codes[i] for i in fresh])
+    pause_rows: list[tuple[Any, ...]] = []
+    apology_rows: list[tuple[Any, ...]] = []
+    step_rows: list[tuple[Any, ...]] = []
+    applicants: list[tuple[Any, ...]] = []
+    for i in fresh:
+        pk = ids[codes[i]]
+        pause_rows += [(pk, *x) for x in prepared.pauses[i]]
+        apology_rows += [(pk, *x) for x in prepared.apologies[i]]
+        step_rows += [(pk, *x) for x in prepared.steps[i]]
+        applicant = prepared.applicants[i]
+        if applicant is not None:
+            applicants.append((pk, *applicant))
+    insert_rows(Pause._meta.db_table, ("dossier_id", *PAUSE_FIELDS), pause_rows)
+    insert_rows(Apology._meta.db_table, ("dossier_id", *APOLOGY_FIELDS), apology_rows)
+    insert_rows(
+        StepEvent._meta.db_table,
+        ("dossier_id", *STEP_FIELDS, "used_minutes", "overrun_minutes"),
+        step_rows,
+    )
+    _store_applicants(applicants, [])
+    rollups.apply(deltas)
+    openclock.refresh(ids.values())
+    if existing:
+        again = []
+        for i in sorted(i for code in existing for i in prepared.records[code]):
+            rec = decode(batch[i][1]) if decode is not None else batch[i][1]
+            assert isinstance(rec, dict)  # it was a good record in prepare_batch
+            parsed = ctx.parse(rec)
+            assert isinstance(parsed, ParsedDossier)
+            again.append(parsed)
+        store_batch(ctx, again)
+
+
+def _ids_by_code(codes: Sequence[str]) -> dict[str, int]:
+    """The ids of the stored dossiers among ``codes``, by code (plain SQL: building the ORM's
+    ``IN`` lookup of 2,000 codes cost more than running it)."""
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    found: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for part in chunks(codes):
+            marks = ", ".join(["%s"] * len(part))
+            cursor.execute(f"SELECT code, id FROM {table} WHERE code IN ({marks})", list(part))
+            found.update(cursor.fetchall())
+    return found
+
+
+# What the worker processes of an import share with it (set before they are forked).
+_worker_state: tuple[Context, Callable[[Any], Any], Decode | None] | None = None
+
+
+def _prepare_in_worker(batch: Batch) -> PreparedBatch:
+    assert _worker_state is not None
+    return prepare_batch(*_worker_state, batch)
+
+
+def _prepared(
+    ctx: Context, decode: Decode | None, batches: Iterator[Batch], workers: int
+) -> Generator[tuple[Batch, PreparedBatch], None, None]:
+    """The batches with their preparation, in order: here, or in ``workers`` forked processes
+    that work ahead (at most two batches each) while this one writes. The workers inherit the
+    context (calendar, catalogue) and never touch the database."""
+    global _worker_state
+    moment = db_moments()
+    if workers <= 0:
+        for batch in batches:
+            yield batch, prepare_batch(ctx, moment, decode, batch)
+        return
+    _worker_state = (ctx, moment, decode)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    pending: deque[tuple[Batch, Any]] = deque()
+    try:
+        for batch in batches:
+            pending.append((batch, pool.apply_async(_prepare_in_worker, (batch,))))
+            if len(pending) > 2 * workers:
+                done, result = pending.popleft()
+                yield done, result.get()
+        while pending:
+            done, result = pending.popleft()
+            yield done, result.get()
+    finally:
+        pool.terminate()
+        pool.join()
+        _worker_state = None
+
+
 # -- files ---------------------------------------------------------------------------------
 
 
-def _records(path: Path, data: bytes) -> tuple[int, Iterator[tuple[int, dict[str, Any] | str]]]:
-    """The file's last line number (for the progress bar) and its (line number, record) pairs;
-    a line that is no record gives its error text instead of the record."""
+def _records(
+    path: Path, data: bytes, *, undecoded: bool = False
+) -> tuple[int, Decode | None, Iterator[tuple[int, Any]]]:
+    """The file's last line number (for the progress bar), the decoder of its records and its
+    (line number, record) pairs; a line that is no record gives its error text instead of the
+    record. With ``undecoded``, JSON lines are given as text and decoded by the decoder (in
+    the process that prepares the batch); otherwise the decoder is None."""
     name = path.name.lower()
     lines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
     if name.endswith((".jsonl", ".ndjson", ".json")):
-        return lines, _json_lines(data)
+        if undecoded:
+            return lines, _json_record, _json_text(data)
+        return lines, None, _json_lines(data)
     if name.endswith(".csv"):
-        return lines, _csv_rows(data)
+        return lines, None, _csv_rows(data)
     try:
         table = read_table(data, path.name)
     except TableError as e:
@@ -470,19 +697,28 @@ def _records(path: Path, data: bytes) -> tuple[int, Iterator[tuple[int, dict[str
         )
         for n, cells in table.rows
     )
-    return (table.rows[-1][0] if table.rows else 1), rows
+    return (table.rows[-1][0] if table.rows else 1), None, rows
+
+
+def _json_text(data: bytes) -> Iterator[tuple[int, str]]:
+    # Lines end at "\n" only, as io.StringIO reads them; json.loads ignores the end of line.
+    for n, line in enumerate(data.decode("utf-8-sig").split("\n"), start=1):
+        if line.strip():
+            yield n, line
+
+
+def _json_record(line: str) -> dict[str, Any] | str:
+    """The record of a JSON line, or what is wrong with it."""
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as e:
+        return _("not valid JSON (%(error)s)") % {"error": e.msg}
+    return value if isinstance(value, dict) else _("not a JSON object")
 
 
 def _json_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
-    for n, line in enumerate(io.StringIO(data.decode("utf-8-sig")), start=1):
-        if not line.strip():
-            continue
-        try:
-            value = json.loads(line)
-        except json.JSONDecodeError as e:
-            yield n, _("not valid JSON (%(error)s)") % {"error": e.msg}
-            continue
-        yield n, value if isinstance(value, dict) else _("not a JSON object")
+    for n, line in _json_text(data):
+        yield n, _json_record(line)
 
 
 def _csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
@@ -498,10 +734,17 @@ def import_file(
     agency: Agency | None = None,
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
+    fast: bool = True,
+    workers: int = 0,
 ) -> ImportReport:
     """Import one JSON Lines, CSV or XLSX file, resuming after the last committed line of an
     earlier run of the same content. ``agency`` restricts the rows to that agency (others are
-    quarantined). The command line (``actor=None``) or the reform office only."""
+    quarantined). The command line (``actor=None``) or the reform office only.
+
+    ``fast`` prepares each batch without the database (:func:`prepare_batch`), in ``workers``
+    forked processes when more than 0, while this process writes the batches in file order;
+    ``fast=False`` is the record-by-record reference path (:func:`store_batch`). Both store
+    the same rows (tests/dossiers/test_ingest_fast.py)."""
     if actor is not None:
         require_reform_office(actor)
     started = time.monotonic()
@@ -515,46 +758,49 @@ def import_file(
         report.already_done = True
         return report
     ctx = Context(agency)
-    total, records = _records(path, data)
-    batch: list[tuple[int, dict[str, Any] | str]] = []
+    total, decode, records = _records(path, data, undecoded=fast)
+    resume_after = run.last_line
 
-    def flush() -> None:
-        if not batch:
-            return
-        last = batch[-1][0]
-        with transaction.atomic():
-            good: list[ParsedDossier] = []
-            bad: list[QuarantinedRow] = []
-            for line, rec in batch:
-                parsed = ctx.parse(rec) if isinstance(rec, dict) else [rec]
-                if isinstance(parsed, list):
-                    raw = json.dumps(rec, ensure_ascii=False) if isinstance(rec, dict) else ""
-                    bad.append(
-                        QuarantinedRow(run=run, line=line, reason="; ".join(parsed), raw=raw)
-                    )
+    def batches() -> Iterator[Batch]:
+        batch: Batch = []
+        for line, rec in records:
+            report.lines += 1
+            if line <= resume_after:
+                report.skipped += 1
+                continue
+            batch.append((line, rec))
+            if len(batch) >= batch_size:
+                yield batch
+                batch = []
+        if batch:
+            yield batch
+
+    prepared = (
+        _prepared(ctx, decode, batches(), workers) if fast else ((b, None) for b in batches())
+    )
+    try:
+        for batch, ready in prepared:
+            last = batch[-1][0]
+            with transaction.atomic():
+                if ready is None:
+                    good, bad = _store_records(ctx, run, batch)
                 else:
-                    good.append(parsed)
-            store_batch(ctx, good)
-            QuarantinedRow.objects.bulk_create(bad)
-            run.last_line = last
-            run.accepted += len(good)
-            run.quarantined += len(bad)
-            run.save(update_fields=["last_line", "accepted", "quarantined", "updated_at"])
-        report.accepted += len(good)
-        report.quarantined += len(bad)
-        batch.clear()
-        if progress is not None:
-            progress(last, total)
-
-    for line, rec in records:
-        report.lines += 1
-        if line <= run.last_line:
-            report.skipped += 1
-            continue
-        batch.append((line, rec))
-        if len(batch) >= batch_size:
-            flush()
-    flush()
+                    store_prepared(ctx, ready, batch, decode)
+                    QuarantinedRow.objects.bulk_create(
+                        QuarantinedRow(run=run, line=line, reason=reason, raw=raw)
+                        for line, reason, raw in ready.bad
+                    )
+                    good, bad = ready.accepted, len(ready.bad)
+                run.last_line = last
+                run.accepted += good
+                run.quarantined += bad
+                run.save(update_fields=["last_line", "accepted", "quarantined", "updated_at"])
+            report.accepted += good
+            report.quarantined += bad
+            if progress is not None:
+                progress(last, total)
+    finally:
+        prepared.close()
     if progress is not None:
         progress(total, total)
     with transaction.atomic():
@@ -568,6 +814,23 @@ def import_file(
         )
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def _store_records(ctx: Context, run: ImportRun, batch: Batch) -> tuple[int, int]:
+    """The reference path: parse each record, store the good ones, quarantine the bad ones;
+    return how many of each. The caller holds the transaction."""
+    good: list[ParsedDossier] = []
+    bad: list[QuarantinedRow] = []
+    for line, rec in batch:
+        parsed = ctx.parse(rec) if isinstance(rec, dict) else [rec]
+        if isinstance(parsed, list):
+            raw = json.dumps(rec, ensure_ascii=False) if isinstance(rec, dict) else ""
+            bad.append(QuarantinedRow(run=run, line=line, reason="; ".join(parsed), raw=raw))
+        else:
+            good.append(parsed)
+    store_batch(ctx, good)
+    QuarantinedRow.objects.bulk_create(bad)
+    return len(good), len(bad)
 
 
 def ingest_records(records: Iterable[dict[str, Any]], *, batch_size: int = BATCH_SIZE) -> int:
@@ -594,78 +857,6 @@ def ingest_records(records: Iterable[dict[str, Any]], *, batch_size: int = BATCH
     if batch:
         flush()
     return count
-
-
-def recompute(*, actor: Any = None, progress: Progress | None = None, chunk: int = 5000) -> int:
-    """Derive every dossier again (after a rule, calendar or catalogue change) and rebuild the
-    rollups; return the number of dossiers. The command line or the reform office only.
-
-    Streams the dossiers in chunks of consecutive ids, read as plain rows (``values_list``) with
-    their items, and writes the derived columns back in one bulk update per chunk and table."""
-    if actor is not None:
-        require_reform_office(actor)
-    ctx = Context()
-    procedures = {p.pk: p for p in ctx.procedures.values()}
-    total = Dossier.objects.count()
-    done = last = 0
-    dossier_columns = ("field_code", *DERIVED_FIELDS)
-    while True:
-        with transaction.atomic():
-            rows = list(
-                Dossier.objects.filter(pk__gt=last)
-                .order_by("pk")
-                .values_list("pk", "procedure_id", *RAW_FIELDS)[:chunk]
-            )
-            if not rows:
-                break
-            span = (rows[0][0], rows[-1][0])
-            last = span[1]
-            pauses: dict[int, list[tuple[Any, ...]]] = {}
-            for row in Pause.objects.filter(
-                dossier_id__gte=span[0], dossier_id__lte=span[1]
-            ).values_list("dossier_id", *PAUSE_FIELDS):
-                pauses.setdefault(row[0], []).append(row[1:])
-            apologies: dict[int, list[tuple[Any, ...]]] = {}
-            for row in Apology.objects.filter(
-                dossier_id__gte=span[0], dossier_id__lte=span[1]
-            ).values_list("dossier_id", "issued_at", "new_due_at"):
-                apologies.setdefault(row[0], []).append(row[1:])
-            steps: dict[int, list[tuple[Any, ...]]] = {}
-            for row in StepEvent.objects.filter(
-                dossier_id__gte=span[0], dossier_id__lte=span[1]
-            ).values_list("dossier_id", "seq", "started_at", "ended_at", "allotted_minutes", "pk"):
-                steps.setdefault(row[0], []).append(row[1:])
-            dossier_rows, step_rows = [], []
-            for row in rows:
-                pk, procedure = row[0], procedures[row[1]]
-                own_steps = steps.get(pk, [])
-                derived, outcomes = derive_values(
-                    ctx.calendar,
-                    ctx.settings,
-                    ctx.as_of,
-                    procedure,
-                    dict(zip(RAW_FIELDS, row[2:], strict=True)),
-                    pauses.get(pk, []),
-                    apologies.get(pk, []),
-                    own_steps,
-                )
-                dossier_rows.append(
-                    (pk, procedure.field_code, *(derived[f] for f in DERIVED_FIELDS))
-                )
-                by_seq = {o.seq: o for o in outcomes}
-                step_rows += [
-                    (s[4], by_seq[s[0]].used_minutes, by_seq[s[0]].overrun_minutes)
-                    for s in own_steps
-                ]
-            update_by_id(Dossier._meta.db_table, dossier_columns, dossier_rows)
-            update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
-        done += len(rows)
-        if progress is not None:
-            progress(min(done, total), total)
-    with transaction.atomic():
-        count = rollups.rebuild()
-        record("dossiers.recompute", actor=actor, data={"dossiers": done, "rollups": count})
-    return done
 
 
 @dataclass

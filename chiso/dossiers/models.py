@@ -306,18 +306,9 @@ class Apology(models.Model):
         return f"{self.issued_at:%d/%m/%Y} → {self.new_due_at:%d/%m/%Y}"
 
 
-class DailyRollup(models.Model):
-    """Counters per agency × procedure × day the dossiers are counted on (field denormalised).
+class RollupCounters(models.Model):
+    """The counters of a rollup row (:mod:`chiso.dossiers.rollups`, ``CONDITIONS``)."""
 
-    Maintained by :mod:`chiso.dossiers.rollups` in the ingest transaction; rebuilt by
-    ``chiso dossiers recompute``. Only *settled* outcomes are counted here; dossiers still open
-    are measured at the period's end by the score card (rules.py, R2).
-    """
-
-    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
-    field_code = models.CharField(max_length=40)
-    day = models.DateField()
     received = models.PositiveIntegerField(default=0)
     settled = models.PositiveIntegerField(default=0)
     late = models.PositiveIntegerField(default=0)
@@ -355,6 +346,23 @@ class DailyRollup(models.Model):
     )
 
     class Meta:
+        abstract = True
+
+
+class DailyRollup(RollupCounters):
+    """Counters per agency × procedure × day the dossiers are counted on (field denormalised).
+
+    Maintained by :mod:`chiso.dossiers.rollups` in the ingest transaction; rebuilt by
+    ``chiso dossiers recompute``. Only *settled* outcomes are counted here; dossiers still open
+    are measured at the period's end by the score card (rules.py, R2; :class:`OpenDossier`).
+    """
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    field_code = models.CharField(max_length=40)
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency", "procedure", "day"], name="rollup_key")
         ]
@@ -362,6 +370,65 @@ class DailyRollup(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id}/{self.day}"
+
+
+class MonthlyRollup(RollupCounters):
+    """The daily rollups summed per agency × field × month (``month`` is its first day): what
+    score cards and dashboards of whole months read, the procedures and days folded (about
+    100 times fewer rows than the daily ones). Kept by the same code paths as
+    :class:`DailyRollup` (rollups.apply and rebuild) and always equal to its sums."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    field_code = models.CharField(max_length=40)
+    month = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "field_code", "month"], name="monthly_rollup_key"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "agency"])]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.field_code}/{self.month:%Y-%m}"
+
+
+class OpenDossier(models.Model):
+    """A counted dossier still open (not settled), with the last moment it is within its
+    deadline in each view, so that the score card counts the open dossiers on time at a
+    period's end in SQL (:mod:`chiso.dossiers.openclock`, where the reduction is proved).
+
+    ``deadline`` is a calendar position (working minutes, ``WorkCalendar.position``): the dossier
+    is on time at a moment E iff position(E) <= deadline. ``late_from`` is the first day at whose
+    end it is late. Rows with ``exact`` set could not be reduced (overlapping pauses) and are
+    derived again at the period's end. Maintained in the ingest transaction and rebuilt by
+    recompute; a calendar change needs a recompute, as for every derived value.
+    """
+
+    dossier = models.OneToOneField(
+        Dossier, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    field_code = models.CharField(max_length=40)
+    month = models.DateField(help_text="first day of the month the dossier is counted in")
+    deadline = models.IntegerField(help_text="original due date view")
+    deadline_extended = models.IntegerField(help_text="extended due date view")
+    late_from = models.DateField()
+    late_from_extended = models.DateField()
+    exact = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["month", "late_from", "agency"], name="open_late_from"),
+            models.Index(
+                fields=["month", "late_from_extended", "agency"], name="open_late_from_ext"
+            ),
+            models.Index(fields=["month"], condition=models.Q(exact=True), name="open_exact"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} ≤ {self.deadline}/{self.deadline_extended}"
 
 
 class ImportRun(models.Model):

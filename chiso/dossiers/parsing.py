@@ -100,7 +100,10 @@ class _Reader:
 
     def text(self, name: str, data: dict[str, Any] | None = None, *, required: bool = False) -> str:
         value = (data if data is not None else self.record).get(name)
-        text = "" if value is None else str(value).strip()
+        if type(value) is str:  # the common case, without the str() call
+            text = value.strip()
+        else:
+            text = "" if value is None else str(value).strip()
         if required and not text:
             self.fail(name, _("cannot be empty"))
         return text

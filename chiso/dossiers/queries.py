@@ -14,6 +14,7 @@ from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.models import (
     DailyRollup,
     Dossier,
+    MonthlyRollup,
     Procedure,
     ProcessStep,
     Role,
@@ -25,26 +26,28 @@ from chiso.org.models import Agency
 
 
 def years() -> list[int]:
-    return sorted({d.year for d in DailyRollup.objects.dates("day", "year")}, reverse=True)
+    return sorted({d.year for d in MonthlyRollup.objects.dates("month", "year")}, reverse=True)
 
 
 def monthly_trend(agencies: Q, year: int) -> dict[str, list[Any]]:
     """On-time rate (settled dossiers, portal view) and online rate per month of ``year``."""
     rows = (
-        DailyRollup.objects.filter(agencies, day__year=year)
-        .annotate(month=ExtractMonth("day"))
-        .values("month")
+        MonthlyRollup.objects.filter(
+            agencies, month__range=(datetime.date(year, 1, 1), datetime.date(year, 12, 1))
+        )
+        .annotate(number=ExtractMonth("month"))
+        .values("number")
         .annotate(
             received=Sum("received"),
             settled=Sum("settled"),
             late=Sum("late_extended"),
             online=Sum("online"),
         )
-        .order_by("month")
+        .order_by("number")
     )
     out: dict[str, list[Any]] = {"months": [], "on_time": [], "online": []}
     for r in rows:
-        out["months"].append(f"{r['month']:02d}/{year}")
+        out["months"].append(f"{r['number']:02d}/{year}")
         on_time = rate(r["settled"] - r["late"], r["settled"])
         online = rate(r["online"], r["received"])
         out["on_time"].append(float(on_time) if on_time is not None else None)
@@ -55,7 +58,7 @@ def monthly_trend(agencies: Q, year: int) -> dict[str, list[Any]]:
 def late_by_field(agencies: Q, period: Period, limit: int = 10) -> list[dict[str, Any]]:
     names = dict(Procedure.objects.values_list("field_code", "field_name"))
     rows = (
-        DailyRollup.objects.filter(agencies, day__range=(period.first, period.last))
+        MonthlyRollup.objects.filter(agencies, month__range=(period.first, period.last))
         .values("field_code")
         .annotate(late=Sum("late"), received=Sum("received"))
         .filter(late__gt=0)
@@ -73,8 +76,8 @@ def late_by_field(agencies: Q, period: Period, limit: int = 10) -> list[dict[str
 
 def with_dossiers(agencies: QuerySet[Agency], period: Period) -> list[Agency]:
     """The agencies of ``agencies`` with dossiers in the period."""
-    days = DailyRollup.objects.filter(day__range=(period.first, period.last))
-    return list(agencies.filter(pk__in=days.values("agency_id")))
+    months = MonthlyRollup.objects.filter(month__range=(period.first, period.last))
+    return list(agencies.filter(pk__in=months.values("agency_id")))
 
 
 def ranking(agencies: QuerySet[Agency], period: Period) -> list[dict[str, Any]]:
@@ -181,7 +184,7 @@ def timeline(dossier: Dossier) -> list[dict[str, Any]]:
 def default_year() -> int:
     """The latest year with a finished dossier (a year whose dossiers are all still open, as in
     its first days, has no rates yet), else the latest year with any, else this year."""
-    latest = DailyRollup.objects.filter(settled__gt=0).aggregate(day=Max("day"))["day"]
+    latest = MonthlyRollup.objects.filter(settled__gt=0).aggregate(day=Max("month"))["day"]
     if latest is not None:
         return int(latest.year)
     found = years()
@@ -237,7 +240,7 @@ def rates_by_agency(where: Q, period: Period) -> dict[str, Any]:
     field_code), worst on-time rate first, and the same rates for all of them together."""
     sums = {c: Sum(c) for c in SLICE_COUNTERS}
     grouped = (
-        DailyRollup.objects.filter(where, day__range=(period.first, period.last))
+        MonthlyRollup.objects.filter(where, month__range=(period.first, period.last))
         .values("agency_id", "agency__code", "agency__name")
         .annotate(**sums)
         .order_by()

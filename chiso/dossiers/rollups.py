@@ -1,9 +1,11 @@
-"""Daily rollups (agency × procedure × day): kept up to date by ingest, rebuilt by recompute.
+"""Daily rollups (agency × procedure × day) and their monthly sums (agency × field × month):
+kept up to date by ingest, rebuilt by recompute.
 
 A dossier contributes one vector of counters (:func:`contribution`) to the row of the day it
-is counted on. Ingest subtracts a re-sent dossier's old vector and adds its new one, in the same
-transaction as the dossier itself (:func:`apply`); :func:`rebuild` recomputes every row from
-the dossiers with one aggregate query, and the two must always agree (tests/dossiers).
+is counted on and to the row of that day's month. Ingest subtracts a re-sent dossier's old
+vector and adds its new one, in the same transaction as the dossier itself (:func:`apply`);
+:func:`rebuild` recomputes every daily row from the dossiers with one aggregate query and the
+monthly rows from the daily ones, and the paths must always agree (tests/dossiers).
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Case, DecimalField, IntegerField, Q, Sum, Value, When
+from django.db.models.functions import TruncMonth
 
-from chiso.dossiers.bulk import quoted, upsert_rows
-from chiso.dossiers.models import DailyRollup, Dossier
+from chiso.dossiers.bulk import insert_rows, quoted, upsert_rows
+from chiso.dossiers.models import DailyRollup, Dossier, MonthlyRollup, RollupCounters
 
 Key = tuple[int, int, datetime.date]  # agency id, procedure id, day
+MonthKey = tuple[int, str, datetime.date]  # agency id, field code, first day of the month
 Vector = dict[str, Decimal | int]
 
 # Each counter as a condition on the dossier's stored fields: the one definition both the
@@ -78,18 +82,23 @@ def key_of(d: Any) -> Key:
 
 
 class Deltas:
-    """Counter changes per rollup key, collected over a batch."""
+    """Counter changes per daily and per monthly rollup key, collected over a batch."""
 
     def __init__(self) -> None:
         self.by_key: dict[Key, dict[str, Decimal | int]] = defaultdict(lambda: defaultdict(int))
         self.fields: dict[Key, str] = {}
+        self.by_month: dict[MonthKey, dict[str, Decimal | int]] = defaultdict(
+            lambda: defaultdict(int)
+        )
 
     def add(self, d: Any, sign: int) -> None:
         key = key_of(d)
         self.fields[key] = d.field_code
         row = self.by_key[key]
+        month = self.by_month[(d.agency_id, d.field_code, d.counted_on.replace(day=1))]
         for name, value in contribution(d).items():
             row[name] += sign * value
+            month[name] += sign * value
 
 
 def _sum(a: str, b: str, column: str) -> str:
@@ -100,35 +109,61 @@ def _sum(a: str, b: str, column: str) -> str:
 
 
 def apply(deltas: Deltas) -> None:
-    """Add the batch's deltas to the rollup rows, one statement per kind of change; rows
-    falling to zero are deleted. Runs inside the caller's transaction (ingest)."""
-    keys = [k for k, v in deltas.by_key.items() if any(v.values())]
+    """Add the batch's deltas to the daily rows and to the monthly rows, one statement per
+    table and kind of change; rows falling to zero are deleted. Runs inside the caller's
+    transaction (ingest)."""
+    _apply_to(
+        DailyRollup,
+        ("agency_id", "procedure_id", "day"),
+        {k: (*k, deltas.fields[k]) for k in deltas.by_key},
+        deltas.by_key,
+    )
+    _apply_to(
+        MonthlyRollup,
+        ("agency_id", "field_code", "month"),
+        {k: k for k in deltas.by_month},
+        deltas.by_month,
+    )
+
+
+def _apply_to(
+    model: type[RollupCounters],
+    key_columns: tuple[str, str, str],
+    inserted: dict[Any, tuple[Any, ...]],
+    by_key: dict[Any, dict[str, Decimal | int]],
+) -> None:
+    """Add ``by_key``'s deltas to ``model``'s rows keyed by ``key_columns`` (the last a date);
+    ``inserted`` gives a new row's values before its counters (the key, and for daily rows
+    the field code)."""
+    keys = [k for k, v in by_key.items() if any(v.values())]
     if not keys:
         return
-    table = connection.ops.quote_name(DailyRollup._meta.db_table)
-    counters = quoted(*DailyRollup.COUNTERS).split(", ")
+    table = connection.ops.quote_name(model._meta.db_table)
+    counters = quoted(*model.COUNTERS).split(", ")
     day = connection.ops.adapt_datefield_value
     grown, shrunk = [], []
     for key in keys:
-        delta = [deltas.by_key[key].get(c, 0) for c in DailyRollup.COUNTERS]
+        delta = [by_key[key].get(c, 0) for c in model.COUNTERS]
         if any(v < 0 for v in delta):
             shrunk.append((*delta, key[0], key[1], day(key[2])))
         else:
-            grown.append((key[0], key[1], day(key[2]), deltas.fields[key], *delta))
+            first = inserted[key]
+            grown.append((first[0], first[1], day(first[2]), *first[3:], *delta))
+    extra = ["field_code"] if model is DailyRollup else []
     if grown:
-        # A new key's row starts from its delta, an existing one adds it (keeping the field
-        # code it was created with).
+        # A new key's row starts from its delta, an existing one adds it (a daily row keeps
+        # the field code it was created with).
         upsert_rows(
-            DailyRollup._meta.db_table,
-            ["agency_id", "procedure_id", "day", "field_code", *DailyRollup.COUNTERS],
+            model._meta.db_table,
+            [*key_columns, *extra, *model.COUNTERS],
             grown,
-            ["agency_id", "procedure_id", "day"],
+            list(key_columns),
             ", ".join(f"{c} = {_sum(f'{table}.{c}', f'excluded.{c}', c)}" for c in counters),
         )
     if shrunk:
         # A negative delta removes a re-sent dossier's old contribution, so its row exists;
         # an INSERT would trip the counters' non-negative checks before any conflict.
-        key_sql = "agency_id = %s AND procedure_id = %s AND day = %s"
+        key_sql = " AND ".join(f"{quoted(c)} = %s" for c in key_columns)
         adds = ", ".join(f"{c} = {_sum(c, '%s', c)}" for c in counters)
         zero = " AND ".join(f"{c} = 0" for c in counters)
         with connection.cursor() as cursor:
@@ -171,8 +206,9 @@ def aggregate_rows() -> list[dict[str, Any]]:
 
 @transaction.atomic
 def rebuild() -> int:
-    """Replace every rollup row by the recomputation from the dossiers, in one INSERT … SELECT
-    (the portable SQL of chiso.dossiers.analytics); return the row count."""
+    """Replace every daily rollup row by the recomputation from the dossiers, in one
+    INSERT … SELECT (the portable SQL of chiso.dossiers.analytics), then the monthly rows by
+    the daily ones' sums; return the daily row count."""
     from chiso.dossiers.analytics import CONDITIONS as SQL
 
     DailyRollup.objects.all().delete()
@@ -191,4 +227,34 @@ def rebuild() -> int:
             f"FROM {qn(Dossier._meta.db_table)} WHERE is_counted "
             "GROUP BY agency_id, procedure_id, field_code, counted_on"
         )
+    rebuild_monthly()
     return DailyRollup.objects.count()
+
+
+def monthly_rows() -> list[tuple[Any, ...]]:
+    """The monthly rows as the daily rows sum up, in :func:`rebuild_monthly`'s column order."""
+    rows = (
+        DailyRollup.objects.annotate(month=TruncMonth("day"))
+        .values("agency_id", "field_code", "month")
+        .annotate(**{"n_" + c: Sum(c) for c in DailyRollup.COUNTERS})
+        .order_by()
+    )
+    return [
+        (
+            r["agency_id"],
+            r["field_code"],
+            r["month"],
+            *(r["n_" + c] for c in DailyRollup.COUNTERS),
+        )
+        for r in rows
+    ]
+
+
+@transaction.atomic
+def rebuild_monthly() -> int:
+    """Replace every monthly row by the sums of the daily rows; return the row count."""
+    MonthlyRollup.objects.all().delete()
+    rows = monthly_rows()
+    columns = ("agency_id", "field_code", "month", *MonthlyRollup.COUNTERS)
+    insert_rows(MonthlyRollup._meta.db_table, columns, rows)
+    return len(rows)

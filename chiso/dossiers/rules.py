@@ -6,6 +6,10 @@ service-index-766.md §2 (group 2 and groups 3–5), dossier-schema.md §4 for s
 Where sources disagree or are silent, the choice is a :class:`RuleSettings` field whose default
 is the portal's behaviour (read from Django settings by ``chiso.dossiers.conf``).
 
+This module is the readable reference. :mod:`chiso.dossiers.vectorised` is its fast twin (the
+same rules over whole batches with numpy, used by the recompute) and must give exactly the
+same values; tests/dossiers/test_vectorised.py checks it. Change a rule here first, then there.
+
 R1  End time = the first terminal moment: ``finished_at`` (NgayKetThucXuLy: processed 9,
     returned 10, withdrawn 7, stopped 8), else ``returned_at`` (NgayTra) [Q5].
 R2  Not finished ⇒ measured at ``as_of`` (the end of the period, or now if earlier); such an

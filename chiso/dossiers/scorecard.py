@@ -1,7 +1,8 @@
 """The Decision 766 score card of an agency or of the province for a year, quarter or month.
 
-Dossier metrics come from the daily rollups (settled outcomes) plus the dossiers still open,
-measured at the end of the period (rules.py R2). The petition rates come from the petition
+Dossier metrics come from the monthly rollups (settled outcomes) plus the dossiers still open
+that are within their deadline at the end of the period (rules.py R2), counted in SQL from their
+stored deadlines (:mod:`chiso.dossiers.openclock`). The petition rates come from the petition
 register (petitions.py); ``dossier.satisfaction_rate`` from the SIPAS index of a closed survey
 campaign of the year; what no feed carries (publication of procedures, 4.1/4.2, 6.3, 6.5–6.7)
 from the reform office's manual period inputs (serviceinputs.py). Where one metric has several
@@ -18,7 +19,6 @@ from __future__ import annotations
 import calendar as month_calendar
 import datetime
 import re
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -27,22 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.cache import caches
-from django.db.models import (
-    BooleanField,
-    Exists,
-    ExpressionWrapper,
-    Func,
-    OuterRef,
-    Q,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce, Greatest
+from django.db.models import Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from chiso.dossiers.conf import current_calendar, rule_settings
-from chiso.dossiers.models import Apology, DailyRollup, Dossier, Pause, ServiceInput
+from chiso.dossiers.conf import rule_settings
+from chiso.dossiers.models import DailyRollup, MonthlyRollup, ServiceInput
+from chiso.dossiers.openclock import on_time_by_agency
 from chiso.dossiers.petitions import (
     NO_PETITIONS,
     PetitionCounts,
@@ -52,7 +43,7 @@ from chiso.dossiers.petitions import (
     register_in_use,
 )
 from chiso.dossiers.serviceinputs import Entered, canonical_period, chosen_entries, entered_of
-from chiso.dossiers.workcalendar import aware, local
+from chiso.dossiers.workcalendar import local
 from chiso.engine import score_agency
 from chiso.engine.model import AgencyInput, MetricRule, iter_nodes
 from chiso.engine.model import Framework as EngineFramework
@@ -184,92 +175,9 @@ def rate(numerator: Decimal | int, denominator: int) -> Decimal | None:
 
 def open_on_time_by_agency(agencies: Q, period: Period) -> dict[int, int]:
     """Per agency id, the dossiers of the period still open now that were within their
-    deadline at its end (R2); agencies without such a dossier are left out.
-
-    Without pauses or apologies the test is a comparison of calendar positions: a dossier due
-    at or after the period's end is within its deadline (positions never decrease with time),
-    which the database tells; the others are compared here. Only dossiers with pauses or
-    apologies are derived again with their items (rules.derive)."""
-    from chiso.dossiers.ingest import derive_dossier  # avoids an import cycle
-
-    settings = rule_settings()
-    view = settings.portal_view
-    # The due date of the portal's view; None exactly when ``due_at`` is None.
-    view_due: Func = Coalesce("due_initial", "due_at")
-    if view == "extended":
-        view_due = Greatest("due_at", view_due)
-    # Whether a dossier has a pause or an apology is asked per open dossier (correlated, on
-    # the foreign-key index): an IN over all open dossiers made SQLite scan both tables.
-    # ``settled=Value(False)`` is written ``settled = false``; a plain False becomes
-    # ``NOT settled``, with which SQLite does not use the (settled, counted_on) index.
-    open_dossiers = (
-        Dossier.objects.filter(
-            agencies,
-            is_counted=True,
-            settled=Value(False),
-            counted_on__range=(period.first, period.last),
-        )
-        .annotate(
-            paused=Exists(Pause.objects.filter(dossier=OuterRef("pk"))),
-            apologised=Exists(Apology.objects.filter(dossier=OuterRef("pk"))),
-            view_due=view_due,
-        )
-        .annotate(
-            due_after_end=ExpressionWrapper(
-                Q(view_due__gte=aware(period.end)), output_field=BooleanField()
-            )
-        )
-    )
-    involved: set[int] = set()
-    cal = current_calendar()
-    end = cal.position(period.end)
-    counts: Counter[int] = Counter()
-    for (
-        pk,
-        agency_id,
-        received,
-        due_at,
-        due_initial,
-        paused,
-        apologised,
-        due_after_end,
-    ) in open_dossiers.values_list(
-        "pk",
-        "agency_id",
-        "received_at",
-        "due_at",
-        "due_initial",
-        "paused",
-        "apologised",
-        "due_after_end",
-    ):
-        if paused or apologised or due_at is None:
-            involved.add(pk)
-            continue
-        if due_after_end:
-            counts[agency_id] += 1
-            continue
-        due = max(due_at, due_initial or due_at) if view == "extended" else due_initial or due_at
-        start = cal.position(cal.clock_start(local(received)))
-        counts[agency_id] += end - start <= max(0, cal.position(local(due)) - start)
-    if involved:
-        for d in (
-            Dossier.objects.filter(pk__in=involved)
-            .select_related("procedure")
-            .prefetch_related("pauses", "apologies", "steps")
-        ):
-            derive_dossier(
-                cal,
-                settings,
-                period.end,
-                d,
-                d.procedure,
-                list(d.pauses.all()),
-                list(d.apologies.all()),
-                list(d.steps.all()),
-            )
-            counts[d.agency_id] += bool(d.on_time_extended if view == "extended" else d.on_time)
-    return {agency_id: n for agency_id, n in counts.items() if n}
+    deadline at its end (R2); agencies without such a dossier are left out. Counted in SQL
+    from the open dossiers' deadlines (:mod:`chiso.dossiers.openclock`)."""
+    return on_time_by_agency(agencies, period.first, period.last, period.end)
 
 
 def open_on_time(agencies: Q, period: Period) -> int:
@@ -278,9 +186,10 @@ def open_on_time(agencies: Q, period: Period) -> int:
 
 
 def counters_by_agency(agencies: Q, period: Period) -> dict[int, dict[str, Any]]:
-    """Per agency id, its summed rollup counters of the period: one grouped query."""
+    """Per agency id, its summed rollup counters of the period: one grouped query over the
+    monthly rollups (periods are whole months)."""
     rows = (
-        DailyRollup.objects.filter(agencies, day__range=(period.first, period.last))
+        MonthlyRollup.objects.filter(agencies, month__range=(period.first, period.last))
         .values("agency_id")
         .annotate(**{c: Sum(c) for c in DailyRollup.COUNTERS})
         .order_by()

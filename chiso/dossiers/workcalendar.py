@@ -26,9 +26,12 @@ import bisect
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 import holidays
+import numpy as np
+import numpy.typing as npt
 
 LOCAL_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_YEAR = 2015
@@ -73,6 +76,36 @@ def aware(moment: datetime.datetime) -> datetime.datetime:
 
 def _minutes(t: datetime.time) -> int:
     return t.hour * 60 + t.minute
+
+
+def _micros(t: datetime.time) -> int:
+    return ((t.hour * 60 + t.minute) * 60 + t.second) * 1_000_000 + t.microsecond
+
+
+@dataclass(frozen=True)
+class CalendarTables:
+    """A :class:`WorkCalendar` as numpy arrays, for the vectorised rules (vectorised.py).
+
+    Days are numbered from ``first_day`` (FIRST_YEAR-01-01, in days since 1970-01-01) to the
+    end of LAST_YEAR. ``day_start[d]`` and ``day_working[d]`` are :meth:`WorkCalendar.position`'s
+    table; ``minute_within[m]`` the working minutes of a working day before minute ``m`` of
+    it; ``cum``/``work_day`` the working days (position at their start, day number);
+    ``next_working[d]`` the first working day after ``d`` (-1 when none);
+    ``rest_minute[r]`` the minute of the day at which :meth:`WorkCalendar.moment_at` lands
+    ``r`` working minutes into a working day (1 ≤ r ≤ day_minutes); ``opening_us`` and
+    ``cutoff_us`` the opening and the receipt cut-off in microseconds after midnight."""
+
+    first_day: int
+    day_start: npt.NDArray[np.int64]
+    day_working: npt.NDArray[np.bool_]
+    minute_within: npt.NDArray[np.int64]
+    cum: npt.NDArray[np.int64]
+    work_day: npt.NDArray[np.int64]
+    next_working: npt.NDArray[np.int64]
+    rest_minute: npt.NDArray[np.int64]
+    opening_us: int
+    cutoff_us: int
+    day_minutes: int
 
 
 @dataclass(frozen=True)
@@ -190,6 +223,33 @@ class WorkCalendar:
     def working_days(self, start: datetime.datetime, end: datetime.datetime) -> float:
         """Working time between two moments in working days (8 hours = 1 day by default)."""
         return self.working_minutes(start, end) / self.day_minutes
+
+    @cached_property
+    def tables(self) -> CalendarTables:
+        """The same calendar as arrays (:class:`CalendarTables`), built once per calendar."""
+        first = datetime.date(FIRST_YEAR, 1, 1)
+        days = sorted(self._day_start)
+        starts = [self._day_start[d] for d in days]
+        working = np.array([w for _s, w in starts], dtype=np.bool_)
+        work_day = np.flatnonzero(working).astype(np.int64)
+        following = np.searchsorted(work_day, np.arange(len(days)), side="right")
+        padded = np.append(work_day, -1)
+        rest_minute = [_minutes(self.sessions[0][0])]
+        for a, b in self.sessions:
+            rest_minute += range(_minutes(a) + 1, _minutes(b) + 1)
+        return CalendarTables(
+            first_day=(first - datetime.date(1970, 1, 1)).days,
+            day_start=np.array([s for s, _w in starts], dtype=np.int64),
+            day_working=working,
+            minute_within=np.array(self._minute_within, dtype=np.int64),
+            cum=np.array(self._cum, dtype=np.int64),
+            work_day=work_day,
+            next_working=padded[following],
+            rest_minute=np.array(rest_minute, dtype=np.int64),
+            opening_us=_micros(self.sessions[0][0]),
+            cutoff_us=_micros(self.cutoff or self.sessions[-1][1]),
+            day_minutes=self.day_minutes,
+        )
 
 
 def build_calendar(

@@ -9,8 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chiso.dossiers.ingest import ingest_records, recompute
+from chiso.dossiers.ingest import ingest_records
 from chiso.dossiers.models import DailyRollup, Dossier, Procedure
+from chiso.dossiers.recompute import recompute
 from tests.dossiers.helpers import make_procedures, record
 from tests.dossiers.test_ingest import reference_rows, rollup_rows
 

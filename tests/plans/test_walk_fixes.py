@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from chiso.dossiers import rollups
 from chiso.dossiers.models import DailyRollup
 from chiso.plans.models import Plan, Task
 from tests.conftest import PASSWORD
@@ -113,6 +114,7 @@ def test_the_leaders_dashboard_groups_thousands(world: Any, plans: Any) -> None:
         settled=9000,
         late=4000,
     )
+    rollups.rebuild_monthly()
     page = client_for(world.tuan).get(reverse("plans:dashboard")).content.decode()
     table = page.split('id="late-dossiers"')[1].split("</table>")[0]
     assert ">4.000</a>" in table and ">9.000</td>" in table

@@ -1,6 +1,6 @@
 """``chiso dossiers``: the procedure catalogue, dossier ingest and recomputation.
 
-chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--json]
+chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--jobs N] [--json]
 chiso dossiers recompute
 chiso dossiers procedures FILE      (XLSX, CSV or JSON; see docs/dossiers.md)
 chiso dossiers templates FILE
@@ -23,8 +23,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from chiso.dossiers.actions import set_calendar_day
 from chiso.dossiers.catalogue import import_procedures, import_templates
-from chiso.dossiers.ingest import BATCH_SIZE, import_file, recompute
+from chiso.dossiers.ingest import BATCH_SIZE, import_file
 from chiso.dossiers.petitions import import_petitions
+from chiso.dossiers.recompute import recompute
 from chiso.dossiers.scorecard import publish_facts
 from chiso.dossiers.serviceinputs import import_inputs
 from chiso.org.models import Agency
@@ -61,6 +62,12 @@ class Command(BaseCommand):
         imp.add_argument("files", type=Path, nargs="+")
         imp.add_argument("--agency", help="accept only this agency's dossiers")
         imp.add_argument("--batch-size", type=int, default=BATCH_SIZE)
+        imp.add_argument(
+            "--jobs",
+            type=int,
+            default=0,
+            help="processes that read, check and derive batches while this one writes (0: none)",
+        )
         imp.add_argument("--json", action="store_true")
         sub.add_parser("recompute", help="derive every dossier again and rebuild the rollups")
         for name, text in (
@@ -101,6 +108,7 @@ class Command(BaseCommand):
                     agency=agency,
                     batch_size=options["batch_size"],
                     progress=ProgressBar(path.name, self.stderr._out),
+                    workers=options["jobs"],
                 )
             except ValueError as e:
                 raise CommandError(f"{path}: {e}") from e
@@ -119,8 +127,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
 
     def _recompute(self, options: dict[str, Any]) -> None:
-        count = recompute(progress=ProgressBar("recompute", self.stderr._out))
-        self.stdout.write(f"Đã tính lại {count} hồ sơ và các bảng tổng hợp.")
+        report = recompute(progress=ProgressBar("recompute", self.stderr._out))
+        self.stdout.write(
+            f"Đã tính lại {report.dossiers} hồ sơ ({report.changed} thay đổi) và các bảng tổng hợp."
+        )
 
     def _catalogue(self, options: dict[str, Any], importer: Any) -> None:
         path: Path = options["file"]

@@ -1,0 +1,431 @@
+"""Deriving every stored dossier again, after a rule, setting, calendar or catalogue change.
+
+``recompute`` streams the dossiers in chunks of consecutive ids. Each chunk's raw columns, and
+those of its pauses, apologies and steps, are read as integers (moments as microseconds, by the
+database) straight into numpy arrays, derived at once by :mod:`chiso.dossiers.vectorised`, and
+compared with the derived columns already stored: only the dossiers and steps whose values
+changed are written back (one bulk update per chunk and table, :mod:`chiso.dossiers.bulk`).
+A calendar change moves some dossiers; rewriting the unchanged ones was most of the cost.
+The rollups are then rebuilt from the dossiers in one aggregate query.
+"""
+
+from __future__ import annotations
+
+import datetime
+import sqlite3
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from chiso.accounts.scope import require_reform_office
+from chiso.audit.actions import record
+from chiso.dossiers import openclock, rollups
+from chiso.dossiers.bulk import update_by_id
+from chiso.dossiers.conf import current_calendar, rule_settings
+from chiso.dossiers.ingest import DERIVED_FIELDS, PAUSE_FIELDS, RAW_FIELDS, Progress, derive_values
+from chiso.dossiers.models import Apology, Dossier, Pause, Procedure, StepEvent
+from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT, RuleSettings
+from chiso.dossiers.vectorised import (
+    NA,
+    Array,
+    Batch,
+    Derived,
+    ProcedureRules,
+    days_from_cents,
+    derive_columns,
+)
+from chiso.dossiers.workcalendar import WorkCalendar, local
+
+CHUNK = 50_000
+# Stored moments are read in UTC; Việt Nam has kept UTC+7 since 1975, so local time is UTC +
+# 7 h for every moment after the guard below. Older moments go through derive_values.
+_LOCAL_OFFSET_US = 7 * 3600 * 1_000_000
+_GUARD_US = int(datetime.datetime(1976, 1, 1, tzinfo=datetime.UTC).timestamp()) * 1_000_000
+_NULL = -(2**62)  # a NULL moment in the integer columns; no datetime comes near it
+_EPOCH = datetime.date(1970, 1, 1)
+# Reading is most of a recompute's cost (one Python object per value on SQLite), so small
+# values travel packed into one integer: the raw codes (PositiveSmallIntegerField, < 2**15)
+# in 16-bit fields and the flags one bit each. The stored derived flags are packed in the
+# layout _pack_derived builds from the new values: a dossier is unchanged iff they are equal.
+_RAW_FLAGS = ("d.fee_total > 0", "d.e_result", "d.digitised", "d.reused_data")
+_FIELD_MOVED = "d.field_code <> p.field_code"
+_DERIVED_FLAGS = (
+    "is_counted",
+    "settled",
+    "late_without_apology",
+    "is_eligible",
+    "full_online",
+    "is_fee_bearing",
+    "is_paid_online",
+    "is_paper",
+    "is_e_result",
+    "is_digitised",
+    "is_reused",
+)
+_NULLABLE = ("on_time", "on_time_extended")  # two bits each: 0, 1, or 2 for NULL
+_SHIFT = len(_RAW_FLAGS) + 1  # where the stored derived flags start
+# DERIVED_FIELDS as Derived names them, and the positions converted when writing.
+_SOURCE = {"late_days": "late_cents"}
+_DAY = DERIVED_FIELDS.index("counted_on")
+_LATE = DERIVED_FIELDS.index("late_days")
+_SEQ = DERIVED_FIELDS.index("responsible_seq")
+
+
+def _bigint(expression: str) -> str:
+    return f"CAST({expression} AS BIGINT)"
+
+
+def _bit(expression: str) -> str:
+    return f"CAST(CAST({expression} AS INTEGER) AS BIGINT)"  # PostgreSQL casts bool to int only
+
+
+def _moment(column: str) -> str:
+    """SQL giving a datetime column as integer microseconds since 1970 (UTC), or _NULL."""
+    if connection.vendor == "postgresql":
+        value = f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
+    else:  # Django's text "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC
+        seconds = (
+            f"unixepoch({column})"
+            if sqlite3.sqlite_version_info >= (3, 38)
+            else f"CAST(strftime('%%s', {column}) AS INTEGER)"
+        )
+        value = f"{seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER)"
+    return f"COALESCE({value}, {_NULL})"
+
+
+def _dossier_sql(table: str, procedures: str) -> str:
+    """id, procedure, packed raw codes, packed flags, counted_on (days since 1970), late days
+    × 100, and the five moments (_Chunk reads them in this order)."""
+    if connection.vendor == "postgresql":
+        counted_on = "(d.counted_on - DATE '1970-01-01')"
+    else:
+        counted_on = "CAST(julianday(d.counted_on) - 2440587.5 AS INTEGER)"
+    codes = " + ".join(
+        f"{_bigint('d.' + c)} * {2 ** (16 * k)}"
+        for k, c in enumerate(("result_channel", "paid_online", "channel", "status"))
+    )
+    parts = [*_RAW_FLAGS, _FIELD_MOVED, *(f"d.{c}" for c in _DERIVED_FLAGS)]
+    flags = [f"{_bit(c)} * {2**k}" for k, c in enumerate(parts)]
+    at = len(parts)
+    for name in _NULLABLE:
+        flags.append(f"COALESCE({_bit('d.' + name)}, 2) * {2**at}")
+        at += 2
+    flags.append(f"COALESCE({_bigint('d.responsible_seq')} + 1, 0) * {2**at}")
+    columns = [
+        _bigint("d.id"),
+        _bigint("d.procedure_id"),
+        codes,
+        " + ".join(flags),
+        _bigint(counted_on),
+        _bigint("ROUND(d.late_days * 100)"),
+        *(
+            _moment(f"d.{c}")
+            for c in ("received_at", "due_initial", "due_at", "finished_at", "returned_at")
+        ),
+    ]
+    return (
+        f"SELECT {', '.join(columns)} FROM {table} d JOIN {procedures} p ON p.id = d.procedure_id"
+        " WHERE d.id > %s ORDER BY d.id LIMIT %s"
+    )
+
+
+def _pack_derived(out: Derived) -> Array:
+    """The new derived flags and responsible seq, packed as _dossier_sql packs the stored ones
+    (from bit _SHIFT on)."""
+    packed = np.zeros(len(out.fallback), dtype=np.int64)
+    at = 0
+    for name in _DERIVED_FLAGS:
+        packed |= getattr(out, name).astype(np.int64) << at
+        at += 1
+    for name in _NULLABLE:  # never None once derived
+        packed |= getattr(out, name).astype(np.int64) << at
+        at += 2
+    return packed | ((out.responsible_seq + 1) << at)
+
+
+def _items_sql(table: str, columns: Sequence[str], order: str) -> str:
+    return (
+        f"SELECT {_bigint('dossier_id')}, {', '.join(columns)} FROM {table}"
+        f" WHERE dossier_id BETWEEN %s AND %s ORDER BY {order}"
+    )
+
+
+def _read(sql: str, params: Sequence[int], width: int) -> Array:
+    """The rows of ``sql`` (``width`` non-null BIGINT columns) as a 2-D int64 array."""
+    if connection.vendor == "postgresql":
+        return _copy_binary(sql % tuple(int(p) for p in params), width)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return np.array(rows, dtype=np.int64).reshape(len(rows), width)
+
+
+def _copy_binary(sql: str, width: int) -> Array:
+    """PostgreSQL: ``COPY (sql) TO STDOUT`` in the binary format. Rows of non-null BIGINTs all
+    have one layout (a field count, then a length and a big-endian value per column), so numpy
+    reads them in one go instead of one Python object per value."""
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy:
+            data = b"".join(bytes(block) for block in copy)
+    extension = int.from_bytes(data[15:19], "big")
+    body = memoryview(data)[19 + extension : -2]  # the 19-byte header, the trailer (-1)
+    fields: list[tuple[str, str]] = [("count", ">i2")]
+    for i in range(width):
+        fields += [(f"length{i}", ">i4"), (f"value{i}", ">i8")]
+    rows = np.frombuffer(body, dtype=np.dtype(fields))
+    if any((rows[f"length{i}"] != 8).any() for i in range(width)):
+        raise ValueError("recompute reads non-null BIGINT columns only")
+    out = np.empty((len(rows), width), dtype=np.int64)
+    for i in range(width):
+        out[:, i] = rows[f"value{i}"]
+    return out
+
+
+def _local(values: Array) -> tuple[Array, Array]:
+    """UTC microseconds as local ones (NA when NULL), and which are too old for the offset."""
+    missing = values == _NULL
+    return np.where(missing, NA, values + _LOCAL_OFFSET_US), ~missing & (values < _GUARD_US)
+
+
+class _Chunk:
+    """One chunk's rows read as arrays, its batch for the deriver and what the stored rows say."""
+
+    def __init__(self, rows: Array, index: dict[int, int], lo: int, hi: int):
+        ids = rows[:, 0]
+        self.ids = ids
+        codes, flags = rows[:, 2], rows[:, 3]
+        self.field_changed = ((flags >> len(_RAW_FLAGS)) & 1).astype(bool)
+        self.stored_flags = flags >> _SHIFT
+        self.stored_days = rows[:, 4]
+        self.stored_cents = rows[:, 5]
+        moments = [_local(rows[:, c]) for c in range(6, 11)]
+        too_old = np.logical_or.reduce([old for _m, old in moments])
+        qn = connection.ops.quote_name
+        pauses = _read(
+            _items_sql(
+                qn(Pause._meta.db_table),
+                (
+                    _bigint(
+                        f"CASE kind WHEN '{SUPPLEMENT}' THEN 0 WHEN '{FINANCIAL}' THEN 1 ELSE 2 END"
+                    ),
+                    _moment("requested_at"),
+                    _moment("completed_at"),
+                ),
+                "dossier_id",
+            ),
+            (lo, hi),
+            4,
+        )
+        apologies = _read(
+            _items_sql(
+                qn(Apology._meta.db_table),
+                (_moment("issued_at"), _moment("new_due_at")),
+                "dossier_id",
+            ),
+            (lo, hi),
+            3,
+        )
+        steps = _read(
+            _items_sql(
+                qn(StepEvent._meta.db_table),
+                (
+                    f"{_bigint('seq')} * {2**32} + allotted_minutes",
+                    _moment("started_at"),
+                    _moment("ended_at"),
+                    f"{_bigint('used_minutes')} * {2**32} + overrun_minutes",
+                    _bigint("id"),
+                ),
+                "dossier_id, seq",
+            ),
+            (lo, hi),
+            6,
+        )
+        item_moments = [
+            (pauses, _local(pauses[:, 2]), _local(pauses[:, 3])),
+            (apologies, _local(apologies[:, 1]), _local(apologies[:, 2])),
+            (steps, _local(steps[:, 2]), _local(steps[:, 3])),
+        ]
+        owners = []
+        for table, (_a, old_a), (_b, old_b) in item_moments:
+            owner = np.searchsorted(ids, table[:, 0])
+            too_old[owner[old_a | old_b]] = True
+            owners.append(owner)
+        self.too_old = too_old
+        self.step_ids = steps[:, 5]
+        self.step_stored = steps[:, 4]  # used << 32 | overrun
+        self.batch = Batch(
+            procedure=np.array([index[p] for p in rows[:, 1].tolist()], dtype=np.int64),
+            status=codes >> 48,
+            channel=(codes >> 32) & 0xFFFF,
+            received=moments[0][0],
+            due_initial=moments[1][0],
+            due_at=moments[2][0],
+            finished_at=moments[3][0],
+            returned_at=moments[4][0],
+            fee_positive=(flags & 1).astype(bool),
+            paid_online=(codes >> 16) & 0xFFFF,
+            result_channel=codes & 0xFFFF,
+            e_result=((flags >> 1) & 1).astype(bool),
+            digitised=((flags >> 2) & 1).astype(bool),
+            reused=((flags >> 3) & 1).astype(bool),
+            pause_owner=owners[0],
+            pause_kind=pauses[:, 1],
+            pause_requested=item_moments[0][1][0],
+            pause_completed=item_moments[0][2][0],
+            apology_owner=owners[1],
+            apology_issued=item_moments[1][1][0],
+            apology_new=item_moments[1][2][0],
+            step_owner=owners[2],
+            step_seq=steps[:, 1] >> 32,
+            step_started=item_moments[2][1][0],
+            step_ended=item_moments[2][2][0],
+            step_allotted=steps[:, 1] & (2**32 - 1),
+        )
+
+
+def _write_chunk(
+    chunk: _Chunk,
+    out: Derived,
+    field_codes: list[str],
+    fallback_rows: list[tuple[Any, ...]],
+    fallback_steps: list[tuple[int, int, int]],
+) -> int:
+    """Write the changed dossiers and steps of a chunk, and the fallback rows; return how many
+    dossiers changed (a fallback row counts as changed)."""
+    ok = ~out.fallback
+    dossier_changed = ok & (
+        chunk.field_changed
+        | (_pack_derived(out) != chunk.stored_flags)
+        | (out.counted_on != chunk.stored_days)
+        | (out.late_cents != chunk.stored_cents)
+    )
+    owner = chunk.batch.step_owner
+    step_changed = ok[owner] & (((out.step_used << 32) | out.step_overrun) != chunk.step_stored)
+    changed = dossier_changed.copy()
+    changed[owner[step_changed]] = True
+    picked = np.flatnonzero(dossier_changed)
+    rows: list[tuple[Any, ...]] = list(fallback_rows)
+    columns = [getattr(out, _SOURCE.get(f, f))[picked].tolist() for f in DERIVED_FIELDS]
+    procedure = chunk.batch.procedure[picked].tolist()
+    for i, pk in enumerate(chunk.ids[picked].tolist()):
+        values = [c[i] for c in columns]
+        values[_DAY] = _EPOCH + datetime.timedelta(days=values[_DAY])
+        values[_LATE] = days_from_cents(values[_LATE])
+        values[_SEQ] = None if values[_SEQ] < 0 else values[_SEQ]
+        rows.append((pk, field_codes[procedure[i]], *values))
+    update_by_id(Dossier._meta.db_table, ("field_code", *DERIVED_FIELDS), rows)
+    steps = np.flatnonzero(step_changed)
+    step_rows = list(fallback_steps)
+    step_rows += zip(
+        chunk.step_ids[steps].tolist(),
+        out.step_used[steps].tolist(),
+        out.step_overrun[steps].tolist(),
+        strict=True,
+    )
+    update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
+    return int(changed.sum()) + len(fallback_rows)
+
+
+def _fallback(
+    calendar: WorkCalendar,
+    settings: RuleSettings,
+    as_of: datetime.datetime,
+    procedures: dict[int, Procedure],
+    pks: list[int],
+) -> tuple[list[tuple[Any, ...]], list[tuple[int, int, int]]]:
+    """The rows the arrays leave to rules.py (moments outside the calendar or before 1976):
+    derived one by one with derive_values, which raises where the calendar ends. Written
+    whether changed or not: they are rare."""
+    rows: list[tuple[Any, ...]] = []
+    step_rows: list[tuple[int, int, int]] = []
+    for dossier in Dossier.objects.filter(pk__in=pks).values("pk", "procedure_id", *RAW_FIELDS):
+        pk = dossier["pk"]
+        procedure = procedures[dossier["procedure_id"]]
+        steps = list(
+            StepEvent.objects.filter(dossier_id=pk).values_list(
+                "seq", "started_at", "ended_at", "allotted_minutes", "pk"
+            )
+        )
+        derived, outcomes = derive_values(
+            calendar,
+            settings,
+            as_of,
+            procedure,
+            dossier,
+            Pause.objects.filter(dossier_id=pk).values_list(*PAUSE_FIELDS),
+            Apology.objects.filter(dossier_id=pk).values_list("issued_at", "new_due_at"),
+            steps,
+        )
+        rows.append((pk, procedure.field_code, *(derived[f] for f in DERIVED_FIELDS)))
+        by_seq = {o.seq: o for o in outcomes}
+        step_rows += [
+            (s[4], by_seq[s[0]].used_minutes, by_seq[s[0]].overrun_minutes) for s in steps
+        ]
+    return rows, step_rows
+
+
+@dataclass(frozen=True)
+class RecomputeReport:
+    dossiers: int  # dossiers derived again
+    changed: int  # dossiers written back (derived values, field or a step changed)
+    fallback: int  # dossiers left to rules.py one by one (vectorised.py's fallback)
+    derive_seconds: float  # reading, deriving, comparing and writing (the rest: the rebuilds)
+
+
+def recompute(
+    *, actor: Any = None, progress: Progress | None = None, chunk: int = CHUNK
+) -> RecomputeReport:
+    """Derive every dossier again (after a rule, calendar or catalogue change), write back
+    those whose derived values changed, rebuild the rollups. The command line
+    (``actor=None``) or the reform office only. The audit row ``dossiers.recompute`` says how
+    many dossiers there were and how many changed."""
+    if actor is not None:
+        require_reform_office(actor)
+    calendar = current_calendar()
+    settings = rule_settings()
+    as_of = local(timezone.now())
+    procedures = {p.pk: p for p in Procedure.objects.all()}
+    index = {pk: i for i, pk in enumerate(procedures)}
+    rules = [ProcedureRules.of(p, calendar.day_minutes) for p in procedures.values()]
+    field_codes = [p.field_code for p in procedures.values()]
+    qn = connection.ops.quote_name
+    sql = _dossier_sql(qn(Dossier._meta.db_table), qn(Procedure._meta.db_table))
+    total = Dossier.objects.count()
+    done = changed = fallen = last = 0
+    started = time.perf_counter()
+    while True:
+        with transaction.atomic():
+            rows = _read(sql, (last, chunk), 11)
+            if not len(rows):
+                break
+            lo, hi = int(rows[0, 0]), int(rows[-1, 0])
+            last = hi
+            part = _Chunk(rows, index, lo, hi)
+            out = derive_columns(calendar, settings, as_of, part.batch, rules)
+            out.fallback |= part.too_old
+            fallback = part.ids[out.fallback].tolist()
+            fallen += len(fallback)
+            extra_rows, extra_steps = (
+                _fallback(calendar, settings, as_of, procedures, fallback) if fallback else ([], [])
+            )
+            changed += _write_chunk(part, out, field_codes, extra_rows, extra_steps)
+        done += len(rows)
+        if progress is not None:
+            progress(min(done, total), total)
+    seconds = time.perf_counter() - started
+    with transaction.atomic():
+        openclock.rebuild()
+        count = rollups.rebuild()
+        record(
+            "dossiers.recompute",
+            actor=actor,
+            data={"dossiers": done, "changed": changed, "rollups": count},
+        )
+    return RecomputeReport(
+        dossiers=done, changed=changed, fallback=fallen, derive_seconds=round(seconds, 3)
+    )
