@@ -170,6 +170,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 # Largest evidence file (minh chứng) an agency may upload, in bytes.
 CHISO_EVIDENCE_MAX_BYTES = envint("CHISO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
+# Days a finished report job's file is kept before `chiso report_jobs cleanup` deletes it.
+CHISO_REPORT_JOB_DAYS = envint("CHISO_REPORT_JOB_DAYS", "7")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,9 +7,11 @@ from chiso.assessments.views import (
     office_appraisal,
     office_council,
     office_rounds,
+    rounds_index,
 )
 
 urlpatterns: list[URLPattern] = [
+    path("", rounds_index.index, name="index"),
     path("all/", office_rounds.round_list, name="rounds"),
     path("open/", office_rounds.round_open, name="round_open"),
     path("<int:pk>/", office_rounds.round_detail, name="round"),

@@ -79,6 +79,10 @@ def _not_yet_shown(agency_ids: Any) -> Q:
         Exists(shown)
     )
     hidden |= Q(object_type=AppraiserAssignment._meta.label_lower, object_id__in=_ids(assignments))
+    # A removed assignment (unassign_appraiser) has no row left to date it: its rows stay hidden.
+    hidden |= Q(object_type=AppraiserAssignment._meta.label_lower) & ~Q(
+        object_id__in=_ids(AppraiserAssignment.objects.filter(agency_id__in=agency_ids))
+    )
     return hidden
 
 

@@ -1,25 +1,37 @@
-"""``POST /api/dossiers/batch``: a one-stop system pushes dossiers in the DVCQG vocabulary.
+"""``POST /api/dossiers/batch``: a one-stop system pushes dossiers in the DVCQG vocabulary;
+``GET /api/dossiers/petitions``: the petitions (PAKN) of a period per agency, in the caller's
+scope, as on the page ``/dossiers/petitions/``.
 
-Token-authenticated like the rest of the API (``Authorization: Bearer <token>``). The body is
-``{"dossiers": [ {MaHoSo, MaTTHC, DonViXuLy, …}, … ]}`` (at most 5 000 per call), the same
+Token-authenticated like the rest of the API (``Authorization: Bearer <token>``). The push's
+body is ``{"dossiers": [ {MaHoSo, MaTTHC, DonViXuLy, …}, … ]}`` (at most 5 000 per call), the same
 records as a JSON Lines file (docs/dossiers.md). Re-sending updates; bad records are reported
 by position and quarantined, good ones kept.
 """
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
 
+from chiso.accounts import scope
+from chiso.accounts.models import Role
+from chiso.api.common import Num, opt_num
 from chiso.api.errors import DENIED, Error, Invalid
+from chiso.dossiers import petition_summary
 from chiso.dossiers.ingest import push_batch
+from chiso.dossiers.petition_summary import PetitionLine
+from chiso.dossiers.scorecard import parse_period
 
 router = Router(tags=["dossiers"])
 MAX_BATCH = 5000
+# The canonical periods of chiso.dossiers.scorecard.parse_period, years 1900–2099.
+PERIOD = r"^((19|20)[0-9]{2}(-(Q[1-4]|0[1-9]|1[0-2]))?)?$"
 
 
 class BatchIn(Schema):
@@ -66,4 +78,85 @@ def push_dossiers(request: HttpRequest, body: BatchIn) -> Any:
         "accepted": report.accepted,
         "quarantined": len(report.problems),
         "problems": report.problems,
+    }
+
+
+class PetitionFilters(Schema):
+    period: str = Field(
+        "",
+        pattern=PERIOD,
+        description="A year (2024), a quarter (2024-Q4) or a month (2024-11); empty: the latest "
+        "year with a petition",
+    )
+    agency: str = Field(
+        "",
+        max_length=40,
+        pattern=r"^[-a-zA-Z0-9_]*$",
+        description="Only this agency (its code); one you may not see, or that does not exist, "
+        "gives no line. Empty: every agency you may see",
+    )
+
+
+class PetitionLineOut(Schema):
+    agency: str | None = Field(description="Agency code; null on the total line")
+    agency_name: str | None
+    received: int
+    answered: int = Field(description="Answered by the period's end (or now)")
+    answered_on_time: int = Field(description="Answered by their due date")
+    overdue: int = Field(description="Not answered at the period's end and past due")
+    rated: int
+    satisfied: int = Field(description="Rated 4 or 5")
+    on_time_rate: Num | None = Field(description="766 index 5.2, percent")
+    satisfaction_rate: Num | None = Field(description="766 index 5.3, percent")
+
+
+class PetitionsOut(Schema):
+    period: str
+    first_day: datetime.date
+    last_day: datetime.date
+    agencies: list[PetitionLineOut]
+    total: PetitionLineOut
+
+
+def _line_out(line: PetitionLine) -> dict[str, Any]:
+    return {
+        "agency": line.agency.code if line.agency else None,
+        "agency_name": line.agency.name if line.agency else None,
+        "received": line.received,
+        "answered": line.answered,
+        "answered_on_time": line.answered_on_time,
+        "overdue": line.overdue,
+        "rated": line.rated,
+        "satisfied": line.satisfied,
+        "on_time_rate": opt_num(line.on_time_rate),
+        "satisfaction_rate": opt_num(line.satisfaction_rate),
+    }
+
+
+@router.get(
+    "/dossiers/petitions",
+    operation_id="list_petitions",
+    response={200: PetitionsOut, **DENIED, 422: Invalid},
+    summary="Petitions (PAKN) received in a period, per agency",
+)
+def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dict[str, Any]:
+    """Counts per agency that received a petition in the period, and their total, in the
+    caller's scope as on the petitions page."""
+    user = request.user
+    if not (
+        scope.sees_whole_province(user)
+        or scope.has_role(user, Role.FOCAL_OFFICER, Role.AGENCY_LEADER)
+    ):
+        raise PermissionDenied
+    period = parse_period(filters.period or str(petition_summary.default_year()))
+    agencies = scope.visible_agencies(user)
+    if filters.agency:
+        agencies = agencies.filter(code=filters.agency)
+    lines, total = petition_summary.summarise(agencies, period)
+    return {
+        "period": period.label,
+        "first_day": period.first,
+        "last_day": period.last,
+        "agencies": [_line_out(line) for line in lines],
+        "total": _line_out(total),
     }

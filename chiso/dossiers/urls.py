@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from chiso.dossiers import views, views_inputs
+from chiso.dossiers import views, views_inputs, views_petitions
 
 app_name = "dossiers"
 urlpatterns: list[URLPattern] = [
@@ -12,4 +12,5 @@ urlpatterns: list[URLPattern] = [
     path("agency/<slug:code>/due-soon/", views.due_soon, name="due_soon"),
     path("d/<str:code>/", views.dossier_detail, name="dossier"),
     *views_inputs.urlpatterns,
+    *views_petitions.urlpatterns,
 ]

@@ -14,7 +14,22 @@ from typing import Any
 from chiso.engine.spec import fmt_decimal
 from chiso.frameworks.facts import FACTS, describe_fact
 
-__all__ = ["describe_bands", "describe_rule", "num"]
+__all__ = ["describe_bands", "describe_rule", "num", "unit_label"]
+
+# Units as frameworks and the fact catalogue write them (in Vietnamese, the language of the
+# official texts), in English. The stored data keep the Vietnamese word; only pages in English
+# show the translation. A unit not listed here is shown as written.
+UNITS_EN = {
+    "ngày": "days",
+    "người": "people",
+    "lần": "times",
+    "điểm": "points",
+    "văn bản": "documents",
+    "hồ sơ": "dossiers",
+    "thủ tục": "procedures",
+    "cơ quan": "agencies",
+    "nhiệm vụ": "tasks",
+}
 
 WORDS = {
     "vi": {
@@ -59,11 +74,18 @@ def num(value: Any, lang: str = "vi") -> str:
     return fmt_decimal(Decimal(str(value)), "vi" if lang.startswith("vi") else "en")
 
 
+def unit_label(unit: str, lang: str = "vi") -> str:
+    """``unit`` ("ngày", "%") in ``lang``: English words for the units of :data:`UNITS_EN`."""
+    if lang.startswith("en"):
+        return UNITS_EN.get(unit.strip().casefold(), unit)
+    return unit
+
+
 def _unit(value: Any, unit: str, lang: str) -> str:
     text = num(value, lang)
     if not unit:
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}"
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit_label(unit, lang)}"
 
 
 def describe_bands(bands: list[Mapping[str, Any]], unit: str, lang: str = "vi") -> str:
@@ -71,7 +93,11 @@ def describe_bands(bands: list[Mapping[str, Any]], unit: str, lang: str = "vi") 
     w = WORDS["en" if lang.startswith("en") else "vi"]
     parts = []
     for band in bands:
-        points = f"{num(band['points'], lang)} {w['points']}"
+        # "1 point" in English; Vietnamese has no plural ("1 điểm", "2 điểm").
+        word = (
+            "point" if lang.startswith("en") and Decimal(str(band["points"])) == 1 else w["points"]
+        )
+        points = f"{num(band['points'], lang)} {word}"
         if band.get("gte") is not None:
             parts.append(f"≥ {_unit(band['gte'], unit, lang)} → {points}")
         elif band.get("lte") is not None:

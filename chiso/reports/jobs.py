@@ -8,6 +8,9 @@ progress page can show it; a failure is stored with its message. Two ways to run
   has committed, which runs the job in a daemon thread;
 - by a worker or cron: ``chiso report_jobs run-pending`` (:func:`run_pending`).
 
+Finished files are kept ``CHISO_REPORT_JOB_DAYS`` days; ``chiso report_jobs cleanup``
+(:func:`clean_up_expired`) then deletes them and marks their jobs expired.
+
 A job is claimed with one conditional UPDATE (pending → running), so a thread and a worker never
 run the same job twice, on SQLite as on PostgreSQL.
 """
@@ -20,8 +23,11 @@ import secrets
 import threading
 import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -216,3 +222,49 @@ def start_in_background(job: ReportJob) -> None:
             target=_run_in_thread, args=(pk,), name=f"report-job-{pk}", daemon=True
         ).start()
     )
+
+
+@dataclass(frozen=True)
+class Cleanup:
+    """What :func:`clean_up_expired` did: jobs marked expired, files deleted, bytes freed."""
+
+    days: int
+    jobs: int
+    files: int
+    bytes: int
+
+
+def clean_up_expired(
+    *, actor: Any, days: int | None = None, now: datetime | None = None
+) -> Cleanup:
+    """Mark every job finished more than ``days`` (``CHISO_REPORT_JOB_DAYS``) ago expired,
+    delete its file, and write one audit row with the counts (even when nothing expired, so the
+    trail shows the cleanup ran).
+
+    The rows change first, in one transaction: once a job is expired its page offers to generate
+    it again instead of a download, so a file deleted afterwards is never a broken link. Only
+    the reform office (or the command line, ``actor=None``) may do it.
+    """
+    if actor is not None:
+        scope.require_reform_office(actor)
+    keep = settings.CHISO_REPORT_JOB_DAYS if days is None else days
+    if keep < 0:
+        raise ValueError(_("The number of days to keep report files cannot be negative."))
+    cutoff = (now or timezone.now()) - timedelta(days=keep)
+    with transaction.atomic():
+        old = ReportJob.objects.select_for_update().filter(
+            status=Status.DONE, finished_at__lt=cutoff
+        )
+        jobs = list(old)
+        ReportJob.objects.filter(pk__in=[j.pk for j in jobs]).update(status=Status.EXPIRED)
+        present = [j.path for j in jobs if j.path.is_file()]
+        freed = sum(path.stat().st_size for path in present)
+        result = Cleanup(days=keep, jobs=len(jobs), files=len(present), bytes=freed)
+        record(
+            "reports.jobs.cleaned",
+            actor=actor,
+            data={"days": keep, "jobs": result.jobs, "files": result.files, "bytes": freed},
+        )
+    for path in present:
+        path.unlink(missing_ok=True)
+    return result

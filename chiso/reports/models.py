@@ -26,6 +26,8 @@ class ReportJob(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        # The file was deleted after CHISO_REPORT_JOB_DAYS (``chiso report_jobs cleanup``).
+        EXPIRED = "expired", _("Expired")
 
     key = models.CharField(_("key"), max_length=64, unique=True)
     kind = models.CharField(_("kind of report"), max_length=20, choices=Kind.choices)

@@ -4,6 +4,7 @@ from chiso.reports import views
 
 app_name = "reports"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("jobs/", views.job_list, name="jobs"),
     path("jobs/new/", views.job_create, name="job_create"),
     path("jobs/<str:key>/", views.job_detail, name="job"),

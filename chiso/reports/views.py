@@ -18,7 +18,7 @@ from chiso.reports.jobs import NoResults, request_job, start_in_background
 from chiso.reports.models import ReportJob
 from chiso.reports.pdf import province_pdf_for, scorecard_pdf
 from chiso.reports.xlsx import result_table_xlsx
-from chiso.results.models import AgencyScore
+from chiso.results.models import AgencyScore, ResultSet
 from chiso.results.queries import visible_result_sets
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,6 +27,31 @@ JOB_TYPES = {
     ReportJob.Kind.PROVINCE_PDF: "application/pdf",
     ReportJob.Kind.SCORECARDS_ZIP: "application/zip",
 }
+
+
+@require_GET
+@login_required
+def index(request: HttpRequest) -> HttpResponse:
+    """The reports the user may download, by year: the province report, each block's result
+    table, and the scorecards of the user's own agencies (every agency's come as a ZIP)."""
+    scope.require_any_role(request.user)
+    sets = list(visible_result_sets(request.user).order_by("-year", "block__order", "block__name"))
+    own = scope.own_agency_ids(request.user)
+    scores: dict[int, list[AgencyScore]] = {}
+    for score in (
+        AgencyScore.objects.filter(result_set__in=sets, agency_id__in=own)
+        .select_related("agency")
+        .order_by("agency__name")
+    ):
+        scores.setdefault(score.result_set_id, []).append(score)
+    years: dict[int, list[tuple[ResultSet, list[AgencyScore]]]] = {}
+    for result_set in sets:
+        years.setdefault(result_set.year, []).append((result_set, scores.get(result_set.pk, [])))
+    return render(
+        request,
+        "reports/index.html",
+        {"years": list(years.items()), "whole_province": scope.sees_whole_province(request.user)},
+    )
 
 
 def download(content: bytes, content_type: str, name: str) -> HttpResponse:

@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from chiso.accounts import scope
 from chiso.results.models import AgencyScore
 from chiso.results.queries import previous_scores, visible_result_sets, year_summaries
+from chiso.results.steps import counted_steps
 
 
 @login_required
@@ -83,5 +84,11 @@ def agency_scorecard(request: HttpRequest, year: int, block: str, agency: str) -
     return render(
         request,
         "results/scorecard.html",
-        {"score": score, "lang": lang, "previous": previous, "result_set": score.result_set},
+        {
+            "score": score,
+            "lang": lang,
+            "previous": previous,
+            "result_set": score.result_set,
+            "steps": counted_steps(score, request.user),
+        },
     )

@@ -27,6 +27,7 @@ from chiso.assessments.actions.rounds import (
     grant_extension,
     open_round,
     reopen_round,
+    unassign_appraiser,
 )
 
 __all__ = [
@@ -52,4 +53,5 @@ __all__ = [
     "save_self_assessment",
     "submit_assessment",
     "submit_explanation",
+    "unassign_appraiser",
 ]

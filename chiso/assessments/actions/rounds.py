@@ -213,6 +213,36 @@ def assign_appraiser(
     return assignment
 
 
+@transaction.atomic
+def unassign_appraiser(rnd: Round, agency: Agency, field_code: str, *, actor: Any) -> None:
+    """Leave one field of one agency without an appraiser, in the stages it can be assigned.
+
+    Items already appraised keep their values; the field just has nobody to appraise it.
+    """
+    require_reform_office(actor)
+    _lock(rnd)
+    require_stage(rnd, Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2)
+    existing = (
+        AppraiserAssignment.objects.select_related("user")
+        .filter(round=rnd, agency=agency, field_code=field_code)
+        .first()
+    )
+    if existing is None:
+        raise AssessmentError(
+            _("Field %(code)s of %(agency)s has no appraiser.")
+            % {"code": field_code, "agency": agency.name}
+        )
+    old = existing.user.get_username()
+    record(
+        "assessments.appraiser.removed",
+        actor=actor,
+        obj=existing,
+        agency_id=agency.pk,
+        data={"field": field_code, "appraiser": [old, None]},
+    )
+    existing.delete()
+
+
 def _lock(rnd: Round) -> None:
     """Lock the round's row for this transaction and read its current stage: two people
     closing the same stage at once must not both pass the stage guard."""

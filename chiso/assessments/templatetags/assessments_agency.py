@@ -6,9 +6,11 @@ from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils.translation import get_language
 
 from chiso.assessments import evidence as files
 from chiso.assessments.views.agency_context import num
+from chiso.frameworks.describe import unit_label as unit_in
 
 register = template.Library()
 
@@ -19,6 +21,12 @@ def points(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return num(Decimal(str(value)))
+
+
+@register.filter
+def unit_label(unit: str) -> str:
+    """A framework's unit ("ngày") in the page's language ("days" in English)."""
+    return unit_in(unit, get_language() or "vi")
 
 
 @register.filter

@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.assessments import actions, queries
+from chiso.assessments.actions.common import own_agencies
 from chiso.assessments.actions.publishing import round_result_set
 from chiso.assessments.inputs import set_late_penalty
 from chiso.assessments.models import (
@@ -195,17 +196,36 @@ def _assignment_grid(rnd: Round, assessments: list[Assessment]) -> dict[str, Any
         (a.agency_id, a.field_code): a.user_id
         for a in AppraiserAssignment.objects.filter(round=rnd)
     }
-    appraisers = (
+    appraisers = list(
         get_user_model()
         .objects.filter(memberships__role=Role.APPRAISER, is_active=True)
         .distinct()
         .order_by("first_name", "username")
     )
+    # assign_appraiser refuses an appraiser's own agency, so each agency's choice leaves them
+    # out (a current assignment stays listed, so the form never silently shows "—").
+    excluded = {u.pk: own_agencies(u) for u in appraisers}
     rows = [
-        (a.agency, [(code, title, current.get((a.agency_id, code))) for code, title in fields])
+        (
+            a.agency,
+            [
+                (
+                    code,
+                    title,
+                    current.get((a.agency_id, code)),
+                    [
+                        u
+                        for u in appraisers
+                        if a.agency_id not in excluded[u.pk]
+                        or u.pk == current.get((a.agency_id, code))
+                    ],
+                )
+                for code, title in fields
+            ],
+        )
         for a in assessments
     ]
-    return {"fields": fields, "rows": rows, "appraisers": list(appraisers)}
+    return {"fields": fields, "rows": rows, "appraisers": appraisers}
 
 
 def _render_round(

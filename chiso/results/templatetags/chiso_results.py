@@ -13,6 +13,7 @@ from django.template.defaultfilters import floatformat
 
 from chiso.engine import ProblemsError, score_agency
 from chiso.engine.spec import fmt_decimal
+from chiso.frameworks.describe import unit_label
 from chiso.frameworks.facts import FACTS, describe_fact
 from chiso.results.serialize import input_from_dict
 
@@ -83,7 +84,7 @@ class FactLine:
 def _fact_value(value: Decimal, unit: str, lang: str) -> str:
     # Stored with four decimals (91.1000); people read 91,1%.
     text = fmt_decimal(value, lang)
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit}".rstrip()
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit_label(unit, lang)}".rstrip()
 
 
 @register.simple_tag

@@ -1,13 +1,16 @@
-"""Showing survey percentages: a dash for cells below the campaign's minimum count."""
+"""Showing survey results: percentages with a dash for cells below the campaign's minimum
+count, and the wording of questions, options and sections in the page's language."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django import template
 from django.utils.formats import number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.surveys.indices import Share
@@ -38,3 +41,16 @@ def index_cell(value: Decimal | None, count: int, min_cell: int) -> SafeString:
     if value is None or count < min_cell:
         return _hidden()
     return format_html("{}", number_format(value, 2))
+
+
+@register.filter
+def worded(part: Any) -> str:
+    """The words of a questionnaire part (question or option ``text``, section or questionnaire
+    ``title``) in the page's language: the English wording on English pages when the
+    questionnaire has one, the Vietnamese otherwise."""
+    attr = "text" if hasattr(part, "text") else "title"
+    if (get_language() or "vi").startswith("en"):
+        english = getattr(part, f"{attr}_en", "")
+        if english:
+            return str(english)
+    return str(getattr(part, attr))

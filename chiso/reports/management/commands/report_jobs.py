@@ -1,10 +1,14 @@
-"""``chiso report_jobs run-pending``: run the report jobs still waiting, for a worker or cron.
+"""``chiso report_jobs run-pending | cleanup``: the background report jobs, for a worker or cron.
 
     * * * * *  chiso report_jobs run-pending
+    30 2 * * *  chiso report_jobs cleanup [--days N]
 
-The web process runs each job in a background thread as soon as it is asked for; this command
-is for deployments that prefer a separate worker, and picks up jobs whose process stopped
-before starting them. Prints one line per job; exit status 1 when one of them failed.
+``run-pending``: the web process runs each job in a background thread as soon as it is asked
+for; this is for deployments that prefer a separate worker, and picks up jobs whose process
+stopped before starting them. Prints one line per job; exit status 1 when one of them failed.
+
+``cleanup``: deletes the files of jobs finished more than ``CHISO_REPORT_JOB_DAYS`` days ago
+(``--days`` overrides it) and marks those jobs expired; one audit row with the counts.
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
-from chiso.reports.jobs import run_pending
+from chiso.reports.jobs import clean_up_expired, run_pending
 from chiso.reports.models import ReportJob
 
 
@@ -21,9 +26,17 @@ class Command(BaseCommand):
     help = "Run the pending background report jobs (XLSX tables, PDF reports, scorecard ZIPs)."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("action", choices=["run-pending"])
+        parser.add_argument("action", choices=["run-pending", "cleanup"])
+        parser.add_argument(
+            "--days",
+            type=int,
+            help="cleanup: keep files this many days (default: CHISO_REPORT_JOB_DAYS)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "cleanup":
+            self._clean_up(options["days"])
+            return
         failed = []
 
         def report(job: ReportJob) -> None:
@@ -40,3 +53,15 @@ class Command(BaseCommand):
         self.stdout.write(f"{count} việc / jobs run")
         if failed:
             raise CommandError(f"{len(failed)} việc lỗi / jobs failed")
+
+    def _clean_up(self, days: int | None) -> None:
+        try:
+            with translation.override("vi"):  # the refusal in Vietnamese, as the other commands
+                done = clean_up_expired(actor=None, days=days)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(
+            f"{done.jobs} việc hết hạn, {done.files} tệp đã xoá, {done.bytes:,} byte "
+            f"(giữ {done.days} ngày) / {done.jobs} jobs expired, {done.files} files deleted, "
+            f"{done.bytes:,} bytes (kept {done.days} days)"
+        )
