@@ -53,10 +53,9 @@ def test_it_stays_vietnamese_for_an_english_browser_until_english_is_chosen(
     assert "Log in" in page and "Đăng nhập" not in page
 
 
-def test_the_home_page_shows_each_user_where_to_start(client: Client, db: None) -> None:
-    from chiso.demo.build import DEMO_PASSWORD, build
+def test_the_home_page_shows_each_user_where_to_start(client: Client, demo: None) -> None:
+    from chiso.demo.build import DEMO_PASSWORD
 
-    build(progress=lambda _: None)
     assert client.login(username="tuan", password=DEMO_PASSWORD)
     page = client.get("/").content.decode()
     assert "82,22%" in page and "Cơ quan, đơn vị đang hoạt động" in page

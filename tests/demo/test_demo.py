@@ -16,11 +16,6 @@ from chiso.org.models import Agency
 from chiso.results.models import AgencyScore, ResultSet
 
 
-@pytest.fixture
-def demo(db: Any) -> None:
-    build(progress=lambda _: None)
-
-
 def mean_final(year: int) -> Decimal:
     mean = AgencyScore.objects.filter(result_set__year=year).aggregate(m=Avg("final"))["m"]
     return Decimal(mean).quantize(Decimal("0.01"))

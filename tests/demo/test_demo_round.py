@@ -28,11 +28,6 @@ from chiso.frameworks.models import Framework
 
 
 @pytest.fixture
-def demo(db: Any) -> None:
-    build(progress=lambda _: None)
-
-
-@pytest.fixture
 def rnd(demo: None) -> Round:
     return Round.objects.get(year=2024, block__code="so-ban-nganh")
 

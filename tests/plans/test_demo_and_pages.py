@@ -9,20 +9,14 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from chiso.demo.build import build
 from chiso.facts.importing import facts_for
 from chiso.org.models import Agency
 from chiso.plans.models import ExternalIndex, Plan
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock():
-        build(progress=lambda _: None)
-        yield
-        from django.core.management import call_command
-
-        call_command("flush", interactive=False, verbosity=0)
+@pytest.fixture
+def demo(demo_with_dossiers: None) -> None:
+    """The pages read the demo's dossiers too (late dossiers by field)."""
 
 
 def login(username: str) -> Client:
@@ -33,7 +27,6 @@ def login(username: str) -> Client:
     return c
 
 
-@pytest.mark.django_db
 def test_the_demo_plans_have_tasks_in_every_status_and_their_facts(demo: Any) -> None:
     today = timezone.localdate()
     past = Plan.objects.get(code="cchc-2024")
@@ -56,7 +49,6 @@ def test_the_demo_plans_have_tasks_in_every_status_and_their_facts(demo: Any) ->
     assert (str(par.value), par.rank, par.of) == ("88.20", 36, 63)
 
 
-@pytest.mark.django_db
 def test_the_indices_name_their_real_sources(demo: Any) -> None:
     page = login("hanh").get(reverse("plans:indices")).content.decode()
     assert "Bộ Nội vụ, Chỉ số CCHC năm 2023 (công bố 2024)" in page
@@ -67,7 +59,6 @@ def test_the_indices_name_their_real_sources(demo: Any) -> None:
         assert internal not in page
 
 
-@pytest.mark.django_db
 def test_hanh_sees_targets_gaps_and_overdue_tasks_each_linked_to_its_list(demo: Any) -> None:
     page = login("hanh").get(reverse("plans:dashboard")).content.decode()
     assert "36/63" in page  # PAR Index 2024
@@ -82,7 +73,6 @@ def test_hanh_sees_targets_gaps_and_overdue_tasks_each_linked_to_its_list(demo: 
     assert f"{reverse('dossiers:late')}?period=" in page
 
 
-@pytest.mark.django_db
 def test_the_loss_page_lists_criteria_and_links_to_scorecards(demo: Any) -> None:
     from chiso.results.models import ResultSet
 
@@ -93,7 +83,6 @@ def test_the_loss_page_lists_criteria_and_links_to_scorecards(demo: Any) -> None
     assert reverse("results:scorecard", args=[2023, rs.block.code, "x"]).rsplit("/x/", 1)[0] in page
 
 
-@pytest.mark.django_db
 def test_every_plans_page_answers_the_reform_office(demo: Any) -> None:
     c = login("tuan")
     for name in ("list", "tasks", "deadlines", "completion", "inspections", "indices", "dashboard"):

@@ -5,17 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import pytest
 from django.test import Client
 
-from chiso.demo.build import build
 from chiso.org.models import Person
 from chiso.results.models import AgencyScore, PublishedSnapshot, ResultSet
-
-
-@pytest.fixture
-def demo(db: Any) -> None:
-    build(progress=lambda _: None)
 
 
 def text(html: str) -> str:

@@ -1,23 +1,18 @@
-"""The demo province, built once per test database, and its users by persona name."""
+"""The shared demo province (tests/conftest.py), plus ``khach``, and its users by persona name."""
 
 from __future__ import annotations
-
-from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
 
-from chiso.demo.build import build
-
 
 @pytest.fixture
-def demo(db: Any) -> None:
+def demo(demo: None) -> None:
     """The demo province: published 2022 and 2023 results; users tuan, lan, nam, minh, hanh…
 
     ``khach`` (an account without a role) is added, as in tests/conftest.py.
     """
-    build(progress=lambda _: None)
     User.objects.create_user("khach", password="x", first_name="Khách")
 
 

@@ -10,7 +10,6 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from chiso.demo.build import build
 from chiso.frameworks.actions import clone_framework, publish_framework
 from chiso.frameworks.models import Framework
 from chiso.org.models import Block
@@ -18,11 +17,6 @@ from chiso.results.actions import compute_result_set, finalise_result_set, publi
 from chiso.results.models import AgencyScore, PublishedSnapshot, ResultSet
 from chiso.results.serialize import input_from_dict
 from chiso.results.snapshots import chain_hash, sha256, verify_snapshots
-
-
-@pytest.fixture
-def demo(db: Any) -> None:
-    build(progress=lambda _: None)
 
 
 def kinds(problems: list[Any]) -> set[str]:
