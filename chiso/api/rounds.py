@@ -272,7 +272,7 @@ class AppraiserRef(Schema):
     name: str
 
 
-class AssignmentOut(Schema):
+class AppraiserAssignmentOut(Schema):
     agency: Named
     field: Named = Field(description="A top-level node of the framework")
     appraiser: AppraiserRef
@@ -280,7 +280,7 @@ class AssignmentOut(Schema):
 
 class AssignmentList(Schema):
     count: int
-    items: list[AssignmentOut]
+    items: list[AppraiserAssignmentOut]
 
 
 class AssignmentIn(Schema):
@@ -345,7 +345,7 @@ def list_appraiser_assignments(request: HttpRequest, round_id: int = ID) -> dict
 @router.put(
     "/rounds/{round_id}/appraisers/{agency}/{field}",
     operation_id="assign_appraiser",
-    response={200: AssignmentOut, **BODY_ERRORS},
+    response={200: AppraiserAssignmentOut, **BODY_ERRORS},
     summary="Make an appraiser the appraiser of one field of one agency (reform office)",
 )
 def assign_appraiser(

@@ -115,7 +115,7 @@ def test_a_whole_round_in_the_browser_and_its_numbers_match_the_engine(
 
     # ---- Tuấn opens the round of the block and assigns Minh to fields 1 and 3 of Sở Tư pháp.
     log_in(page, site, "tuan")
-    nav_to(page, "/rounds/all/")
+    nav_to(page, "/rounds/")
     page.locator('a[href="/rounds/open/"]').click()
     page.locator("#id_block").select_option(label="Khối sở, ban, ngành (2024)")
     page.locator("#id_framework").select_option(label="Bộ chỉ số thử nghiệm đợt đánh giá 2024 (v1)")
