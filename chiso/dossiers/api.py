@@ -25,13 +25,20 @@ from chiso.api.common import Num, opt_num
 from chiso.api.errors import DENIED, Error, Invalid
 from chiso.dossiers import petition_summary
 from chiso.dossiers.ingest import push_batch
+from chiso.dossiers.periods import PeriodInputError, parse_user_period
 from chiso.dossiers.petition_summary import PetitionLine
 from chiso.dossiers.scorecard import parse_period
+from chiso.dossiers.workcalendar import FIRST_YEAR, LAST_YEAR
 
 router = Router(tags=["dossiers"])
 MAX_BATCH = 5000
-# The canonical periods of chiso.dossiers.scorecard.parse_period, years 1900–2099.
-PERIOD = r"^((19|20)[0-9]{2}(-(Q[1-4]|0[1-9]|1[0-2]))?)?$"
+# The canonical periods of chiso.dossiers.scorecard.parse_period in the years of the working
+# calendar, as published in the schema. The operation itself checks the value with the page's
+# rules (chiso.dossiers.periods), so that a year outside the calendar gets the page's message.
+PERIOD = (
+    rf"^(({'|'.join(str(y) for y in range(FIRST_YEAR, LAST_YEAR + 1))})"
+    r"(-(Q[1-4]|0[1-9]|1[0-2]))?)?$"
+)
 
 
 class BatchIn(Schema):
@@ -84,9 +91,12 @@ def push_dossiers(request: HttpRequest, body: BatchIn) -> Any:
 class PetitionFilters(Schema):
     period: str = Field(
         "",
-        pattern=PERIOD,
-        description="A year (2024), a quarter (2024-Q4) or a month (2024-11); empty: the latest "
-        "year with a petition",
+        max_length=40,
+        # Documented, not enforced by the schema validation: list_petitions answers a refused
+        # period with the page's message.
+        json_schema_extra={"pattern": PERIOD},
+        description="A year (2024), a quarter (2024-Q4) or a month (2024-11) from "
+        f"{FIRST_YEAR} to {LAST_YEAR}; empty: the latest year with a petition",
     )
     agency: str = Field(
         "",
@@ -104,10 +114,15 @@ class PetitionLineOut(Schema):
     answered: int = Field(description="Answered by the period's end (or now)")
     answered_on_time: int = Field(description="Answered by their due date")
     overdue: int = Field(description="Not answered at the period's end and past due")
-    rated: int
-    satisfied: int = Field(description="Rated 4 or 5")
-    on_time_rate: Num | None = Field(description="766 index 5.2, percent")
-    satisfaction_rate: Num | None = Field(description="766 index 5.3, percent")
+    rated: int = Field(description="Answered by the period's end (or now) and rated")
+    satisfied: int = Field(description="Of those, rated 4 or 5")
+    on_time_rate: Num | None = Field(
+        description="766 index 5.2, percent, as the score card; null on an empty total"
+    )
+    satisfaction_rate: Num | None = Field(
+        description="766 index 5.3, percent, as the score card (every rating known now); null "
+        "on an empty total"
+    )
 
 
 class PetitionsOut(Schema):
@@ -118,7 +133,9 @@ class PetitionsOut(Schema):
     total: PetitionLineOut
 
 
-def _line_out(line: PetitionLine) -> dict[str, Any]:
+def _line_out(line: PetitionLine, *, empty_total: bool = False) -> dict[str, Any]:
+    """``empty_total``: the total of no line at all, whose rates are null rather than the score
+    card's 100 % for a unit without petitions (a listing of nothing has no score)."""
     return {
         "agency": line.agency.code if line.agency else None,
         "agency_name": line.agency.name if line.agency else None,
@@ -128,8 +145,8 @@ def _line_out(line: PetitionLine) -> dict[str, Any]:
         "overdue": line.overdue,
         "rated": line.rated,
         "satisfied": line.satisfied,
-        "on_time_rate": opt_num(line.on_time_rate),
-        "satisfaction_rate": opt_num(line.satisfaction_rate),
+        "on_time_rate": None if empty_total else opt_num(line.on_time_rate),
+        "satisfaction_rate": None if empty_total else opt_num(line.satisfaction_rate),
     }
 
 
@@ -139,16 +156,25 @@ def _line_out(line: PetitionLine) -> dict[str, Any]:
     response={200: PetitionsOut, **DENIED, 422: Invalid},
     summary="Petitions (PAKN) received in a period, per agency",
 )
-def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dict[str, Any]:
+def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> Any:
     """Counts per agency that received a petition in the period, and their total, in the
-    caller's scope as on the petitions page."""
+    caller's scope as on the petitions page. 422 for a year outside the working calendar, with
+    the page's message; the total's rates are null when there is no line."""
     user = request.user
     if not (
         scope.sees_whole_province(user)
         or scope.has_role(user, Role.FOCAL_OFFICER, Role.AGENCY_LEADER)
     ):
         raise PermissionDenied
-    period = parse_period(filters.period or str(petition_summary.default_year()))
+    if filters.period:
+        try:
+            period = parse_user_period(filters.period)
+        except PeriodInputError as error:
+            message = str(error)
+            problem = {"loc": ["query", "period"], "msg": message, "type": "value_error"}
+            return Status(422, {"detail": message, "errors": [problem]})
+    else:
+        period = parse_period(str(petition_summary.default_year()))
     agencies = scope.visible_agencies(user)
     if filters.agency:
         agencies = agencies.filter(code=filters.agency)
@@ -158,5 +184,5 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> dic
         "first_day": period.first,
         "last_day": period.last,
         "agencies": [_line_out(line) for line in lines],
-        "total": _line_out(total),
+        "total": _line_out(total, empty_total=not lines),
     }

@@ -3,8 +3,13 @@
 satisfied, with the two rates of group 5 of the 766 index.
 
 The rates are those the score card uses (:func:`chiso.dossiers.petitions.petition_rates`:
-on time counts petitions still open within their due date, as the portal does); the plain
-counts beside them are measured at the period's end (or now, for a period still running).
+on time counts petitions still open within their due date, as the portal does; satisfaction
+counts every rating known today). The plain counts beside them are all measured at the
+period's end (or now, for a period still running): answered, answered on time, rated and
+satisfied count petitions answered by then, so a line never shows a petition rated but not
+answered (a rating is given on an answer; a petition answered after the period's end is
+neither answered nor rated in the line, although the score card's satisfaction rate counts
+its rating).
 Read-only: the import is :func:`chiso.dossiers.petitions.import_petitions`.
 """
 
@@ -41,14 +46,15 @@ class PetitionLine:
     answered: int
     answered_on_time: int
     overdue: int  # not answered at the period's end and past their due date
-    rated: int
-    satisfied: int
+    rated: int  # answered by the period's end and rated
+    satisfied: int  # answered by the period's end and rated 4 or 5
     on_time_rate: Decimal | None
     satisfaction_rate: Decimal | None
 
 
 def _answers(where: Q, period: Period) -> dict[int, dict[str, int]]:
-    """Per agency id: answered, answered on time and overdue, measured at the period's end."""
+    """Per agency id: answered, answered on time, overdue, rated and satisfied, measured at
+    the period's end."""
     at = aware(period.end)
     answered = Q(answered_at__isnull=False, answered_at__lte=at)
     rows = (
@@ -58,6 +64,8 @@ def _answers(where: Q, period: Period) -> dict[int, dict[str, int]]:
             answered=Count("pk", filter=answered),
             answered_on_time=Count("pk", filter=answered & Q(answered_at__lte=F("due_at"))),
             overdue=Count("pk", filter=~answered & Q(due_at__lt=at)),
+            rated=Count("pk", filter=answered & Q(satisfaction__isnull=False)),
+            satisfied=Count("pk", filter=answered & Q(satisfaction__gte=4)),
         )
         .order_by()
     )
@@ -74,8 +82,8 @@ def _line(
         answered=answers.get("answered", 0),
         answered_on_time=answers.get("answered_on_time", 0),
         overdue=answers.get("overdue", 0),
-        rated=counts.rated,
-        satisfied=counts.satisfied,
+        rated=answers.get("rated", 0),
+        satisfied=answers.get("satisfied", 0),
         on_time_rate=rates["petition.on_time_rate"][2],
         satisfaction_rate=rates["petition.satisfaction_rate"][2],
     )
@@ -95,7 +103,7 @@ def summarise(agencies: Any, period: Period) -> tuple[list[PetitionLine], Petiti
     ]
     total_answers = {
         key: sum(a.get(key, 0) for a in answers.values())
-        for key in ("answered", "answered_on_time", "overdue")
+        for key in ("answered", "answered_on_time", "overdue", "rated", "satisfied")
     }
     total = _line(None, add_petitions(counts.values()), total_answers, in_use)
     return lines, total

@@ -103,8 +103,36 @@ def _jsonl_table(data: bytes) -> Table:
     return Table(headers=headers, rows=rows)  # type: ignore[arg-type]
 
 
+# The first bytes of common files that are no table (programs, images, PDF, archives other
+# than the ZIP of an XLSX): named as such instead of being read as a CSV that is "not UTF-8".
+BINARY_STARTS = (
+    b"MZ",
+    b"\x7fELF",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"%PDF",
+    b"\x1f\x8b",
+    b"Rar!",
+)
+
+
+def _is_binary(data: bytes) -> bool:
+    """Whether ``data`` is sniffed as a binary file that is not an XLSX workbook: a known
+    signature, or NUL bytes in its first 4 KB (text files, CSV and JSON, have none)."""
+    # An XLSX (ZIP), an old .xls and UTF-16 text each get their own message from read_table.
+    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0", b"\xff\xfe", b"\xfe\xff")):
+        return False
+    return data.startswith(BINARY_STARTS) or b"\x00" in data[:4096]
+
+
 def read_rows(data: bytes, filename: str) -> Table:
-    """XLSX/CSV through chiso.org.tabular; ``.jsonl``/``.ndjson`` and ``.json`` (a list)."""
+    """XLSX/CSV through chiso.org.tabular; ``.jsonl``/``.ndjson`` and ``.json`` (a list).
+    The type is sniffed first: a binary file that is no workbook is refused by name."""
+    if _is_binary(data):
+        raise TableError(
+            _("The file is not an XLSX, CSV, JSON or JSON Lines file: export the petitions again.")
+        )
     name = filename.lower()
     if name.endswith((".jsonl", ".ndjson")):
         return _jsonl_table(data)

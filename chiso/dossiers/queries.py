@@ -102,15 +102,25 @@ def rank(agencies: list[Agency], cards: dict[int | None, ScoreCard]) -> list[dic
     return rows
 
 
+# The two states of a late dossier in the late list. "settled": finished after the original
+# due date, what the rollups count as late, hence the dashboard, field and agency pages (and
+# the 766 on-time rate, which counts settled outcomes); "open": still being processed and
+# already past it (the value stored at ingest or recompute).
+LATE_STATES = {"settled": Q(settled=True), "open": Q(settled=False)}
+
+
 def late_dossiers(
-    agencies: Q, period: Period, field_code: str = "", **responsible: Any
+    agencies: Q, period: Period, field_code: str = "", state: str = "", **responsible: Any
 ) -> QuerySet[Dossier]:
-    """Late dossiers (original due date) of the period, most late first. ``responsible`` narrows
+    """Late dossiers (original due date) of the period, most late first; ``state`` (a key of
+    :data:`LATE_STATES`, empty: both) keeps the settled or the open ones. ``responsible`` narrows
     them by procedure code and by the step they are attributed to (``step`` number, ``role``,
     ``person``, ``unit``), as the field page's figures count them."""
     qs = Dossier.objects.filter(
         agencies, is_counted=True, on_time=False, counted_on__range=(period.first, period.last)
     )
+    if state:
+        qs = qs.filter(LATE_STATES[state])
     if field_code:
         qs = qs.filter(field_code=field_code)
     if responsible.get("procedure"):
@@ -129,6 +139,16 @@ def late_dossiers(
         # One filter() call: the conditions hold for the same step, the responsible one.
         qs = qs.filter(steps__seq=F("responsible_seq"), **step)
     return qs.select_related("agency", "procedure").order_by("-late_days", "code")
+
+
+def late_state_counts(late: QuerySet[Dossier]) -> dict[str, int]:
+    """How many of the dossiers ``late`` (from :func:`late_dossiers`) are settled and open:
+    one query."""
+    # Aliases apart from the field names ("settled" is one).
+    counts = late.order_by().aggregate(
+        **{f"n_{key}": Count("pk", filter=where) for key, where in LATE_STATES.items()}
+    )
+    return {key: counts[f"n_{key}"] for key in LATE_STATES}
 
 
 def responsible_steps(dossiers: list[Dossier]) -> dict[int, StepEvent]:

@@ -233,6 +233,15 @@ def _responsible_filters(request: HttpRequest) -> dict[str, str]:
     return wanted
 
 
+def _late_state(request: HttpRequest) -> tuple[str, list[str]]:
+    """The late list's state filter (a key of ``queries.LATE_STATES``, empty: both); an
+    unknown one is dropped with a message."""
+    state = request.GET.get("state", "").strip()
+    if state and state not in queries.LATE_STATES:
+        return "", [_("“%(value)s” is not a state of a late dossier.") % {"value": state}]
+    return state, []
+
+
 def _fields() -> list[tuple[str, str]]:
     """The catalogue's fields (code, name) for the late list's field choice."""
     rows = Procedure.objects.order_by("field_name", "field_code").values_list(
@@ -269,7 +278,8 @@ def _late_filters(request: HttpRequest) -> tuple[Agency | None, str, list[str]]:
 @period_page
 def late_list(request: HttpRequest) -> HttpResponse:
     """Late dossiers (against the original due date) with the step and person responsible,
-    filtered by agency, field, procedure and the responsible step, role or person. An unknown
+    filtered by state (settled late, or open and already overdue; both by default, with the
+    two counts at the top), agency, field, procedure and the responsible step, role or person. An unknown
     agency or field code is dropped from the filters with a message and answers 400."""
     _require_reader(request)
     period = _period(request)
@@ -278,15 +288,22 @@ def late_list(request: HttpRequest) -> HttpResponse:
     if agency is not None:
         where &= Q(agency_id=agency.pk)
     responsible = _responsible_filters(request)
-    page = Paginator(queries.late_dossiers(where, period, field_code, **responsible), 50).get_page(
-        request.GET.get("page")
-    )
+    state, state_errors = _late_state(request)
+    filter_errors += state_errors
+    late = queries.late_dossiers(where, period, field_code, **responsible)
+    # Both counts at the top whatever the state shown: the settled ones are what the
+    # dashboard, field and agency pages count as late.
+    state_counts = queries.late_state_counts(late)
+    if state:
+        late = late.filter(queries.LATE_STATES[state])
+    page = Paginator(late, 50).get_page(request.GET.get("page"))
     steps = queries.responsible_steps(list(page.object_list))
     rows = [(d, steps.get(d.pk)) for d in page.object_list]
     filters = {
         "period": period.label,
         **({"agency": agency.code} if agency else {}),
         **({"field": field_code} if field_code else {}),
+        **({"state": state} if state else {}),
         **responsible,
     }
     response = render(
@@ -303,6 +320,13 @@ def late_list(request: HttpRequest) -> HttpResponse:
             "field_name": queries.field_name(field_code) if field_code else None,
             "responsible": responsible,
             "role_label": dict(StepRole.choices).get(responsible.get("role", "")),
+            "state": state,
+            "state_counts": state_counts,
+            # The list of each state, with every other filter kept.
+            "state_query": {
+                key: urlencode({k: v for k, v in filters.items() if k != "state"} | {"state": key})
+                for key in queries.LATE_STATES
+            },
             "filter_errors": filter_errors,
             # Each badge's "clear" link: the query without that filter (person and unit go
             # together), and the page back to the first.
@@ -311,6 +335,7 @@ def late_list(request: HttpRequest) -> HttpResponse:
                 for key, drop in {
                     "agency": {"agency"},
                     "field": {"field"},
+                    "state": {"state"},
                     "procedure": {"procedure"},
                     "step": {"step"},
                     "role": {"role"},

@@ -77,11 +77,12 @@ def _page(request: HttpRequest, params: QueryDict, status: int = 200, **extra: A
         "lines": lines,
         "total": total,
         "can_import": scope.is_reform_office(request.user),
+        # The moment the counts are measured at: answered, rated, overdue by then.
+        "measured_at": aware(period.end),
         "columns": [(c.label(_lang()), c.required) for c in COLUMNS],
         **extra,
     }
     if agency is not None:
-        context["measured_at"] = aware(period.end)  # "overdue": unanswered past due by then
         context["petitions"] = Paginator(
             petition_summary.petitions_of(agency, period), PER_PAGE
         ).get_page(params.get("page"))

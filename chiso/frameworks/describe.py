@@ -30,6 +30,18 @@ UNITS_EN = {
     "cơ quan": "agencies",
     "nhiệm vụ": "tasks",
 }
+# The singular of each English unit, for a quantity of exactly one ("≤ 1 person", "1 day").
+UNIT_EN_ONE = {
+    "days": "day",
+    "people": "person",
+    "times": "time",
+    "points": "point",
+    "documents": "document",
+    "dossiers": "dossier",
+    "procedures": "procedure",
+    "agencies": "agency",
+    "tasks": "task",
+}
 
 WORDS = {
     "vi": {
@@ -74,18 +86,29 @@ def num(value: Any, lang: str = "vi") -> str:
     return fmt_decimal(Decimal(str(value)), "vi" if lang.startswith("vi") else "en")
 
 
-def unit_label(unit: str, lang: str = "vi") -> str:
-    """``unit`` ("ngày", "%") in ``lang``: English words for the units of :data:`UNITS_EN`."""
-    if lang.startswith("en"):
-        return UNITS_EN.get(unit.strip().casefold(), unit)
-    return unit
+def unit_label(unit: str, lang: str = "vi", value: Any = None) -> str:
+    """``unit`` ("ngày", "%") in ``lang``: English words for the units of :data:`UNITS_EN`,
+    singular when ``value`` is exactly 1 (Vietnamese has no plural)."""
+    if not lang.startswith("en"):
+        return unit
+    english = UNITS_EN.get(unit.strip().casefold(), unit)
+    if value is not None and _is_one(value):
+        return UNIT_EN_ONE.get(english, english)
+    return english
+
+
+def _is_one(value: Any) -> bool:
+    try:
+        return Decimal(str(value)) == 1
+    except ArithmeticError:
+        return False
 
 
 def _unit(value: Any, unit: str, lang: str) -> str:
     text = num(value, lang)
     if not unit:
         return text
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit_label(unit, lang)}"
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit_label(unit, lang, value)}"
 
 
 def describe_bands(bands: list[Mapping[str, Any]], unit: str, lang: str = "vi") -> str:

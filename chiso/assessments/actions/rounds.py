@@ -199,6 +199,10 @@ def assign_appraiser(
     existing = AppraiserAssignment.objects.filter(
         round=rnd, agency=agency, field_code=field_code
     ).first()
+    if existing is not None and existing.user_id == user.pk:
+        # Re-sending the same appraiser (a retried PUT, a page submitted twice) changes
+        # nothing, so it leaves no audit row and no notification.
+        return existing
     old = existing.user.get_username() if existing else None
     assignment, _created = AppraiserAssignment.objects.update_or_create(
         round=rnd, agency=agency, field_code=field_code, defaults={"user": user}

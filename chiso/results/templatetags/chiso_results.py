@@ -84,7 +84,7 @@ class FactLine:
 def _fact_value(value: Decimal, unit: str, lang: str) -> str:
     # Stored with four decimals (91.1000); people read 91,1%.
     text = fmt_decimal(value, lang)
-    return f"{text}{unit}" if unit == "%" else f"{text} {unit_label(unit, lang)}".rstrip()
+    return f"{text}{unit}" if unit == "%" else f"{text} {unit_label(unit, lang, value)}".rstrip()
 
 
 @register.simple_tag

@@ -60,8 +60,10 @@ class Command(BaseCommand):
                 done = clean_up_expired(actor=None, days=days)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        # Vietnamese groups thousands with a dot (1.497.437), English with a comma.
+        vi_bytes = f"{done.bytes:,}".replace(",", ".")
         self.stdout.write(
-            f"{done.jobs} việc hết hạn, {done.files} tệp đã xoá, {done.bytes:,} byte "
+            f"{done.jobs} việc hết hạn, {done.files} tệp đã xoá, {vi_bytes} byte "
             f"(giữ {done.days} ngày) / {done.jobs} jobs expired, {done.files} files deleted, "
             f"{done.bytes:,} bytes (kept {done.days} days)"
         )
