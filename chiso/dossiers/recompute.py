@@ -6,7 +6,12 @@ database) straight into numpy arrays, derived at once by :mod:`chiso.dossiers.ve
 compared with the derived columns already stored: only the dossiers and steps whose values
 changed are written back (one bulk update per chunk and table, :mod:`chiso.dossiers.bulk`).
 A calendar change moves some dossiers; rewriting the unchanged ones was most of the cost.
-The rollups are then rebuilt from the dossiers in one aggregate query.
+The rollups follow the same way: the changed dossiers' old contributions are subtracted and
+their new ones added in the chunk's transaction (:class:`rollups.Deltas`, as the ingest does),
+so they always equal a rebuild (tests/dossiers) without one; ``rebuild_rollups=True``
+(``chiso dossiers recompute --rebuild-rollups``) rebuilds them from scratch instead, for a
+database whose rollups were changed by hand. The open dossiers' deadlines are always rebuilt:
+a calendar change moves them even when nothing derived as of now changes.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -25,9 +31,16 @@ from django.utils import timezone
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
 from chiso.dossiers import openclock, rollups
-from chiso.dossiers.bulk import update_by_id
+from chiso.dossiers.bulk import chunks, update_by_id
 from chiso.dossiers.conf import current_calendar, rule_settings
-from chiso.dossiers.ingest import DERIVED_FIELDS, PAUSE_FIELDS, RAW_FIELDS, Progress, derive_values
+from chiso.dossiers.ingest import (
+    CONTRIBUTION_FIELDS,
+    DERIVED_FIELDS,
+    PAUSE_FIELDS,
+    RAW_FIELDS,
+    Progress,
+    derive_values,
+)
 from chiso.dossiers.models import Apology, Dossier, Pause, Procedure, StepEvent
 from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT, RuleSettings
 from chiso.dossiers.vectorised import (
@@ -288,6 +301,16 @@ class _Chunk:
         )
 
 
+def _contributions(ids: list[int]) -> list[SimpleNamespace]:
+    """What the dossiers ``ids`` contribute to the rollups as stored now (rollups.contribution
+    reads these fields)."""
+    out = []
+    for part in chunks(ids):
+        for row in Dossier.objects.filter(pk__in=part).values_list(*CONTRIBUTION_FIELDS):
+            out.append(SimpleNamespace(**dict(zip(CONTRIBUTION_FIELDS, row, strict=True))))
+    return out
+
+
 def _write_chunk(
     chunk: _Chunk,
     out: Derived,
@@ -295,8 +318,9 @@ def _write_chunk(
     fallback_rows: list[tuple[Any, ...]],
     fallback_steps: list[tuple[int, int, int]],
 ) -> int:
-    """Write the changed dossiers and steps of a chunk, and the fallback rows; return how many
-    dossiers changed (a fallback row counts as changed)."""
+    """Write the changed dossiers and steps of a chunk, and the fallback rows, and move the
+    rollups by the changed dossiers' old and new contributions; return how many dossiers
+    changed (a fallback row counts as changed)."""
     ok = ~out.fallback
     dossier_changed = ok & (
         chunk.field_changed
@@ -318,7 +342,15 @@ def _write_chunk(
         values[_LATE] = days_from_cents(values[_LATE])
         values[_SEQ] = None if values[_SEQ] < 0 else values[_SEQ]
         rows.append((pk, field_codes[procedure[i]], *values))
+    written = [row[0] for row in rows]
+    old = _contributions(written)
     update_by_id(Dossier._meta.db_table, ("field_code", *DERIVED_FIELDS), rows)
+    deltas = rollups.Deltas()
+    for d in old:
+        deltas.add(d, -1)
+    for d in _contributions(written):
+        deltas.add(d, +1)
+    rollups.apply(deltas)
     steps = np.flatnonzero(step_changed)
     step_rows = list(fallback_steps)
     step_rows += zip(
@@ -378,12 +410,17 @@ class RecomputeReport:
 
 
 def recompute(
-    *, actor: Any = None, progress: Progress | None = None, chunk: int = CHUNK
+    *,
+    actor: Any = None,
+    progress: Progress | None = None,
+    chunk: int = CHUNK,
+    rebuild_rollups: bool = False,
 ) -> RecomputeReport:
     """Derive every dossier again (after a rule, calendar or catalogue change), write back
-    those whose derived values changed, rebuild the rollups. The command line
+    those whose derived values changed with their rollup changes, rebuild the open dossiers'
+    deadlines (and, with ``rebuild_rollups``, every rollup row from scratch). The command line
     (``actor=None``) or the reform office only. The audit row ``dossiers.recompute`` says how
-    many dossiers there were and how many changed."""
+    many dossiers there were and how many changed (and how many rollup rows a rebuild made)."""
     if actor is not None:
         require_reform_office(actor)
     calendar = current_calendar()
@@ -397,6 +434,7 @@ def recompute(
     sql = _dossier_sql(qn(Dossier._meta.db_table), qn(Procedure._meta.db_table))
     total = Dossier.objects.count()
     done = changed = fallen = last = 0
+    fields_moved = False
     started = time.perf_counter()
     while True:
         with transaction.atomic():
@@ -414,18 +452,19 @@ def recompute(
                 _fallback(calendar, settings, as_of, procedures, fallback) if fallback else ([], [])
             )
             changed += _write_chunk(part, out, field_codes, extra_rows, extra_steps)
+            fields_moved |= bool(part.field_changed.any())
         done += len(rows)
         if progress is not None:
             progress(min(done, total), total)
     seconds = time.perf_counter() - started
     with transaction.atomic():
         openclock.rebuild()
-        count = rollups.rebuild()
-        record(
-            "dossiers.recompute",
-            actor=actor,
-            data={"dossiers": done, "changed": changed, "rollups": count},
-        )
+        data: dict[str, Any] = {"dossiers": done, "changed": changed}
+        if rebuild_rollups:
+            data["rollups"] = rollups.rebuild()
+        elif fields_moved:
+            rollups.follow_procedure_fields()
+        record("dossiers.recompute", actor=actor, data=data)
     return RecomputeReport(
         dossiers=done, changed=changed, fallback=fallen, derive_seconds=round(seconds, 3)
     )

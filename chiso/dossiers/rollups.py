@@ -1,9 +1,10 @@
 """Daily rollups (agency × procedure × day) and their monthly sums (agency × field × month):
-kept up to date by ingest, rebuilt by recompute.
+kept up to date by ingest and recompute, rebuilt from scratch on demand.
 
 A dossier contributes one vector of counters (:func:`contribution`) to the row of the day it
 is counted on and to the row of that day's month. Ingest subtracts a re-sent dossier's old
-vector and adds its new one, in the same transaction as the dossier itself (:func:`apply`);
+vector and adds its new one, in the same transaction as the dossier itself (:func:`apply`),
+and recompute does the same for the dossiers whose derived values changed;
 :func:`rebuild` recomputes every daily row from the dossiers with one aggregate query and the
 monthly rows from the daily ones, and the paths must always agree (tests/dossiers).
 """
@@ -16,11 +17,22 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import Case, DecimalField, IntegerField, Q, Sum, Value, When
+from django.db.models import (
+    Case,
+    DecimalField,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 
 from chiso.dossiers.bulk import insert_rows, quoted, upsert_rows
-from chiso.dossiers.models import DailyRollup, Dossier, MonthlyRollup, RollupCounters
+from chiso.dossiers.models import DailyRollup, Dossier, MonthlyRollup, Procedure, RollupCounters
 
 Key = tuple[int, int, datetime.date]  # agency id, procedure id, day
 MonthKey = tuple[int, str, datetime.date]  # agency id, field code, first day of the month
@@ -171,6 +183,18 @@ def _apply_to(
             cursor.executemany(
                 f"DELETE FROM {table} WHERE {key_sql} AND {zero}", [r[-3:] for r in shrunk]
             )
+
+
+def follow_procedure_fields() -> int:
+    """Give the daily rows the field code their procedure now has (a procedure moved to another
+    field: its dossiers' monthly contributions moved with them, but a daily row keeps its key);
+    return how many rows changed."""
+    moved = DailyRollup.objects.exclude(field_code=F("procedure__field_code"))
+    return moved.update(
+        field_code=Subquery(
+            Procedure.objects.filter(pk=OuterRef("procedure_id")).values("field_code")[:1]
+        )
+    )
 
 
 def aggregate_rows() -> list[dict[str, Any]]:

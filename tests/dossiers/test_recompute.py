@@ -7,20 +7,23 @@ January 2024: Mon 08 … Fri 12. The land procedure allows 3 working days; offic
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.core.management import call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chiso.audit.models import AuditEvent
+from chiso.dossiers import rollups
 from chiso.dossiers.actions import set_calendar_day
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.ingest import DERIVED_FIELDS, derive_dossier, ingest_records
-from chiso.dossiers.models import CalendarDay, Dossier, Procedure
+from chiso.dossiers.models import CalendarDay, DailyRollup, Dossier, MonthlyRollup, Procedure
 from chiso.dossiers.recompute import recompute
 from chiso.dossiers.workcalendar import local
 from tests.dossiers.helpers import make_procedures, record
@@ -111,6 +114,41 @@ def test_a_procedure_moved_to_another_field_moves_its_dossiers(dossiers: Any) ->
     assert set(Dossier.objects.values_list("field_code", flat=True)) == {"DDAI-2"}
     assert last_audit()["changed"] == 2
     assert stored() == by_the_rules()
+    assert set(MonthlyRollup.objects.values_list("field_code", flat=True)) == {"DDAI-2"}
+    assert_rollups_equal_a_rebuild()
+
+
+def tables() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
+    daily = ("agency_id", "procedure_id", "day", "field_code", *DailyRollup.COUNTERS)
+    monthly = ("agency_id", "field_code", "month", *MonthlyRollup.COUNTERS)
+    return (
+        sorted(DailyRollup.objects.values_list(*daily)),
+        sorted(MonthlyRollup.objects.values_list(*monthly)),
+    )
+
+
+def assert_rollups_equal_a_rebuild() -> None:
+    moved = tables()
+    rollups.rebuild()
+    assert moved == tables()
+
+
+def test_the_rollups_move_by_the_changes_unless_a_rebuild_is_asked(dossiers: Any) -> None:
+    # A day off makes the late dossier less late: its rollup rows move with it, as a rebuild
+    # would make them, without a rebuild.
+    set_calendar_day(dt.date(2024, 1, 11), is_working=False, note="nghỉ bù", actor=None)
+    recompute()
+    assert "rollups" not in last_audit()
+    assert_rollups_equal_a_rebuild()
+    # A row changed by hand is left alone by a recompute that changes nothing, and put right
+    # by `chiso dossiers recompute --rebuild-rollups`.
+    DailyRollup.objects.update(received=99)
+    recompute()
+    assert set(DailyRollup.objects.values_list("received", flat=True)) == {99}
+    call_command("dossiers", "recompute", "--rebuild-rollups", stdout=io.StringIO())
+    assert 99 not in set(DailyRollup.objects.values_list("received", flat=True))
+    assert rollup_rows() == reference_rows()
+    assert last_audit()["rollups"] == DailyRollup.objects.count()
 
 
 def test_a_dossier_received_before_the_calendar_is_derived_by_the_rules(dossiers: Any) -> None:
@@ -172,6 +210,8 @@ def test_recompute_writes_what_the_rules_give_and_nothing_else(
     if not Procedure.objects.exists():
         make_procedures()
     Dossier.objects.all().delete()
+    DailyRollup.objects.all().delete()
+    MonthlyRollup.objects.all().delete()
     CalendarDay.objects.filter(note="test").delete()
     ingest_records(records)
     assert recompute().changed == 0
@@ -182,3 +222,4 @@ def test_recompute_writes_what_the_rules_give_and_nothing_else(
     assert after == by_the_rules()
     assert report.changed == sum(after[code] != before[code] for code in after)
     assert rollup_rows() == reference_rows()
+    assert_rollups_equal_a_rebuild()

@@ -1,7 +1,7 @@
 """``chiso dossiers``: the procedure catalogue, dossier ingest and recomputation.
 
 chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--jobs N] [--json]
-chiso dossiers recompute
+chiso dossiers recompute [--rebuild-rollups]
 chiso dossiers procedures FILE      (XLSX, CSV or JSON; see docs/dossiers.md)
 chiso dossiers templates FILE
 chiso dossiers petitions FILE       (CSV, XLSX, JSON or JSON Lines)
@@ -69,7 +69,14 @@ class Command(BaseCommand):
             help="processes that read, check and derive batches while this one writes (0: none)",
         )
         imp.add_argument("--json", action="store_true")
-        sub.add_parser("recompute", help="derive every dossier again and rebuild the rollups")
+        rec = sub.add_parser(
+            "recompute", help="derive every dossier again and bring the rollups up to date"
+        )
+        rec.add_argument(
+            "--rebuild-rollups",
+            action="store_true",
+            help="rebuild every rollup row from the dossiers instead of moving them by the changes",
+        )
         for name, text in (
             ("procedures", "import procedures"),
             ("templates", "import templates"),
@@ -127,7 +134,10 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
 
     def _recompute(self, options: dict[str, Any]) -> None:
-        report = recompute(progress=ProgressBar("recompute", self.stderr._out))
+        report = recompute(
+            progress=ProgressBar("recompute", self.stderr._out),
+            rebuild_rollups=options["rebuild_rollups"],
+        )
         self.stdout.write(
             f"Đã tính lại {report.dossiers} hồ sơ ({report.changed} thay đổi) và các bảng tổng hợp."
         )
