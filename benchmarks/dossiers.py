@@ -336,7 +336,7 @@ def recompute_runs(dossiers: int) -> tuple[float, float]:
     report = recompute()
     same = time.perf_counter() - t
     print(
-        f"recompute, nothing changed (derive all, compare, rebuild rollups): {same:.2f} s "
+        f"recompute, nothing changed (derive all, compare, move the rollups by the changes): {same:.2f} s "
         f"= {dossiers / same:,.0f} dossiers/s; {report.changed} written, "
         f"{report.fallback} left to rules.py; read, derive, compare, write: "
         f"{report.derive_seconds:.2f} s"

@@ -281,10 +281,10 @@ def main() -> None:
                     year, queries.with_dossiers(Agency.objects.all(), year), province=True
                 ),
             ),
-            ("  of which monthly_trend (daily rollups)", lambda: queries.monthly_trend(Q(), 2024)),
-            ("  of which late_by_field (daily rollups)", lambda: queries.late_by_field(Q(), year)),
+            ("  of which monthly_trend", lambda: queries.monthly_trend(Q(), 2024)),
+            ("  of which late_by_field", lambda: queries.late_by_field(Q(), year)),
             (
-                "  of which with_dossiers (daily rollups)",
+                "  of which with_dossiers",
                 lambda: queries.with_dossiers(Agency.objects.all(), year),
             ),
         ):
