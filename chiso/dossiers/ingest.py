@@ -375,18 +375,28 @@ def _dossier_row(values: dict[str, Any], moment: Callable[[Any], Any]) -> list[A
     return row
 
 
+def stored_contributions(key: str, values: Sequence[Any]) -> list[SimpleNamespace]:
+    """The stored dossiers whose ``key`` (``"code"`` or ``"pk"``) is among ``values``, as
+    ``pk``, ``code`` and the :data:`CONTRIBUTION_FIELDS` (what rollups.contribution reads)."""
+    out = []
+    for part in chunks(values):
+        rows = Dossier.objects.filter(**{f"{key}__in": part}).values_list(
+            "pk", "code", *CONTRIBUTION_FIELDS
+        )
+        out += [
+            SimpleNamespace(
+                pk=r[0], code=r[1], **dict(zip(CONTRIBUTION_FIELDS, r[2:], strict=True))
+            )
+            for r in rows
+        ]
+    return out
+
+
 def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
     """Upsert a batch of parsed dossiers with their items, applicants and rollup changes. The
     caller holds the transaction."""
     latest = _latest(parsed)
-    existing: dict[str, SimpleNamespace] = {}
-    for part in chunks(list(latest)):
-        for row in Dossier.objects.filter(code__in=part).values_list(
-            "pk", "code", *CONTRIBUTION_FIELDS
-        ):
-            existing[row[1]] = SimpleNamespace(
-                pk=row[0], **dict(zip(CONTRIBUTION_FIELDS, row[2:], strict=True))
-            )
+    existing = {d.code: d for d in stored_contributions("code", list(latest))}
     old_ids = [d.pk for d in existing.values()]
     old_pauses = _stored(Pause, PAUSE_FIELDS, old_ids) if old_ids else {}
     old_apologies = _stored(Apology, APOLOGY_FIELDS, old_ids) if old_ids else {}
@@ -435,8 +445,7 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
     insert_rows(table, DOSSIER_COLUMNS, new_rows)
     update_by_id(table, DOSSIER_COLUMNS[1:], changed_rows)
     ids = {code: d.pk for code, d in existing.items()}
-    for part in chunks([r[0] for r in new_rows]):
-        ids.update(Dossier.objects.filter(code__in=part).values_list("code", "pk"))
+    ids.update(_ids_by_code([r[0] for r in new_rows]))
     # Items are rewritten whole for the re-sent dossiers: their merged sets already hold the
     # stored items, so nothing is lost and no key is duplicated.
     if old_ids:
@@ -454,6 +463,22 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
         step_rows += [(pk, *x[:6], moment(x[6]), moment(x[7]), *x[8:]) for x in steps]
         if applicant is not None:
             (changed_applicants if code in existing else new_applicants).append((pk, *applicant))
+    _write_items(
+        pause_rows, apology_rows, step_rows, new_applicants, changed_applicants, deltas, ids
+    )
+
+
+def _write_items(
+    pause_rows: list[tuple[Any, ...]],
+    apology_rows: list[tuple[Any, ...]],
+    step_rows: list[tuple[Any, ...]],
+    new_applicants: list[tuple[Any, ...]],
+    changed_applicants: list[tuple[Any, ...]],
+    deltas: rollups.Deltas,
+    ids: dict[str, int],
+) -> None:
+    """What goes with a batch's dossier rows (``ids``: their ids by code): their pauses,
+    apologies, steps and applicants, the rollup changes and the open dossiers' deadlines."""
     insert_rows(Pause._meta.db_table, ("dossier_id", *PAUSE_FIELDS), pause_rows)
     insert_rows(Apology._meta.db_table, ("dossier_id", *APOLOGY_FIELDS), apology_rows)
     insert_rows(
@@ -591,16 +616,7 @@ def store_prepared(
         applicant = prepared.applicants[i]
         if applicant is not None:
             applicants.append((pk, *applicant))
-    insert_rows(Pause._meta.db_table, ("dossier_id", *PAUSE_FIELDS), pause_rows)
-    insert_rows(Apology._meta.db_table, ("dossier_id", *APOLOGY_FIELDS), apology_rows)
-    insert_rows(
-        StepEvent._meta.db_table,
-        ("dossier_id", *STEP_FIELDS, "used_minutes", "overrun_minutes"),
-        step_rows,
-    )
-    _store_applicants(applicants, [])
-    rollups.apply(deltas)
-    openclock.refresh(ids.values())
+    _write_items(pause_rows, apology_rows, step_rows, applicants, [], deltas, ids)
     if existing:
         again = []
         for i in sorted(i for code in existing for i in prepared.records[code]):

@@ -21,7 +21,6 @@ import sqlite3
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -31,15 +30,15 @@ from django.utils import timezone
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
 from chiso.dossiers import openclock, rollups
-from chiso.dossiers.bulk import chunks, update_by_id
+from chiso.dossiers.bulk import update_by_id
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.ingest import (
-    CONTRIBUTION_FIELDS,
     DERIVED_FIELDS,
     PAUSE_FIELDS,
     RAW_FIELDS,
     Progress,
     derive_values,
+    stored_contributions,
 )
 from chiso.dossiers.models import Apology, Dossier, Pause, Procedure, StepEvent
 from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT, RuleSettings
@@ -301,16 +300,6 @@ class _Chunk:
         )
 
 
-def _contributions(ids: list[int]) -> list[SimpleNamespace]:
-    """What the dossiers ``ids`` contribute to the rollups as stored now (rollups.contribution
-    reads these fields)."""
-    out = []
-    for part in chunks(ids):
-        for row in Dossier.objects.filter(pk__in=part).values_list(*CONTRIBUTION_FIELDS):
-            out.append(SimpleNamespace(**dict(zip(CONTRIBUTION_FIELDS, row, strict=True))))
-    return out
-
-
 def _write_chunk(
     chunk: _Chunk,
     out: Derived,
@@ -343,12 +332,12 @@ def _write_chunk(
         values[_SEQ] = None if values[_SEQ] < 0 else values[_SEQ]
         rows.append((pk, field_codes[procedure[i]], *values))
     written = [row[0] for row in rows]
-    old = _contributions(written)
+    old = stored_contributions("pk", written)
     update_by_id(Dossier._meta.db_table, ("field_code", *DERIVED_FIELDS), rows)
     deltas = rollups.Deltas()
     for d in old:
         deltas.add(d, -1)
-    for d in _contributions(written):
+    for d in stored_contributions("pk", written):
         deltas.add(d, +1)
     rollups.apply(deltas)
     steps = np.flatnonzero(step_changed)
