@@ -17,6 +17,11 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", office_rounds.round_detail, name="round"),
     path("<int:pk>/extend/", office_rounds.round_extend, name="round_extend"),
     path("<int:pk>/assign/", office_rounds.round_assign, name="round_assign"),
+    path(
+        "<int:pk>/unassign/<int:agency_pk>/<str:field_code>/",
+        office_rounds.round_unassign,
+        name="round_unassign",
+    ),
     path("<int:pk>/step/<slug:step>/", office_rounds.round_step, name="round_step"),
     path("<int:pk>/council/", office_council.council, name="council"),
     path("council/item/<int:entry_pk>/", office_council.council_decide, name="council_decide"),

@@ -59,6 +59,7 @@ def test_only_the_reform_office_assigns_an_appraiser(evaluation: Evaluation, per
     if persona == "tuan":
         assert response.json()["field"] == {"code": "2", "name": "Xây dựng thể chế"}
         assert rows.get().data == {
+            "round": evaluation.round.pk,
             "field": "2",
             "appraiser": [None, "minh"],
         }
@@ -76,7 +77,11 @@ def test_only_the_reform_office_removes_an_appraiser(evaluation: Evaluation, per
     if persona == "tuan":
         assert response.json() == {"count": 0, "items": []}
         removed = AuditEvent.objects.get(action="assessments.appraiser.removed")
-        assert removed.data == {"field": "1", "appraiser": ["minh", None]}
+        assert removed.data == {
+            "round": evaluation.round.pk,
+            "field": "1",
+            "appraiser": ["minh", None],
+        }
         assert removed.actor is not None and removed.actor.username == "tuan"
 
 

@@ -212,7 +212,9 @@ def assign_appraiser(
         actor=actor,
         obj=assignment,
         agency_id=agency.pk,
-        data={"field": field_code, "appraiser": [old, user.get_username()]},
+        # The round's id lets the audit page's round filter find the row once the assignment
+        # itself is removed (chiso.audit.views.round_filter).
+        data={"round": rnd.pk, "field": field_code, "appraiser": [old, user.get_username()]},
     )
     return assignment
 
@@ -242,7 +244,7 @@ def unassign_appraiser(rnd: Round, agency: Agency, field_code: str, *, actor: An
         actor=actor,
         obj=existing,
         agency_id=agency.pk,
-        data={"field": field_code, "appraiser": [old, None]},
+        data={"round": rnd.pk, "field": field_code, "appraiser": [old, None]},
     )
     existing.delete()
 

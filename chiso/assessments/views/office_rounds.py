@@ -354,6 +354,50 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
     return back
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def round_unassign(request: HttpRequest, pk: int, agency_pk: int, field_code: str) -> HttpResponse:
+    """GET asks to confirm removing the appraiser of one field of one agency; POST removes it
+    through :func:`actions.unassign_appraiser` (audited). The reform office only; an agency not
+    evaluated in the round, or a field without an appraiser, is 404."""
+    scope.require_reform_office(request.user)
+    rnd = get_object_or_404(Round.objects.select_related("block", "framework"), pk=pk)
+    assignment = get_object_or_404(
+        AppraiserAssignment.objects.select_related("agency", "user"),
+        round=rnd,
+        agency_id=agency_pk,
+        field_code=field_code,
+    )
+    name = assignment.user.get_full_name() or assignment.user.get_username()
+    back = reverse("assessments:round", args=[rnd.pk]) + "#appraisers"
+    error = ""
+    if request.method == "POST":
+        try:
+            actions.unassign_appraiser(rnd, assignment.agency, field_code, actor=request.user)
+        except actions.AssessmentError as e:
+            error = str(e)
+        else:
+            messages.success(
+                request,
+                _("%(name)s no longer appraises field %(field)s of %(agency)s.")
+                % {"name": name, "field": field_code, "agency": assignment.agency.name},
+            )
+            return redirect(back)
+    titles = {n.code: n.title for n in rnd.framework.to_engine().nodes}
+    return render(
+        request,
+        "assessments/office/round_unassign.html",
+        {
+            "rnd": rnd,
+            "assignment": assignment,
+            "appraiser": name,
+            "field_title": titles.get(field_code, ""),
+            "back": back,
+            "error": error,
+        },
+    )
+
+
 # Closing stages, finalising, reopening and publishing: each confirmed on its own page.
 
 
