@@ -172,6 +172,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 CHISO_EVIDENCE_MAX_BYTES = envint("CHISO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 # Days a finished report job's file is kept before `chiso report_jobs cleanup` deletes it.
 CHISO_REPORT_JOB_DAYS = envint("CHISO_REPORT_JOB_DAYS", "7")
+# Minutes after which a report job still pending or running is marked failed (its process died).
+CHISO_REPORT_JOB_TIMEOUT_MINUTES = envint("CHISO_REPORT_JOB_TIMEOUT_MINUTES", "30")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

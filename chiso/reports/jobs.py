@@ -11,6 +11,11 @@ progress page can show it; a failure is stored with its message. Two ways to run
 Finished files are kept ``CHISO_REPORT_JOB_DAYS`` days; ``chiso report_jobs cleanup``
 (:func:`clean_up_expired`) then deletes them and marks their jobs expired.
 
+A job whose process died (a restarted web server kills its threads) would stay pending or
+running for ever: after ``CHISO_REPORT_JOB_TIMEOUT_MINUTES`` minutes :func:`fail_timed_out`
+marks it failed with a message asking to generate it again. The cleanup command does it for
+every job; the job's page does it for its own job when it loads.
+
 A job is claimed with one conditional UPDATE (pending → running), so a thread and a worker never
 run the same job twice, on SQLite as on PostgreSQL.
 """
@@ -29,7 +34,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -214,14 +219,69 @@ def _run_in_thread(pk: int) -> None:
 
 def start_in_background(job: ReportJob) -> None:
     """Run ``job`` in a daemon thread of this process once the current transaction commits
-    (so the thread sees the job's row). A job whose process dies stays pending or running;
-    ``chiso report_jobs run-pending`` runs the pending ones."""
+    (so the thread sees the job's row). A job whose process dies stays pending or running
+    until :func:`fail_timed_out`; ``chiso report_jobs run-pending`` runs the pending ones."""
     pk = job.pk
     transaction.on_commit(
         lambda: threading.Thread(
             target=_run_in_thread, args=(pk,), name=f"report-job-{pk}", daemon=True
         ).start()
     )
+
+
+def timed_out_message(minutes: int) -> str:
+    """What a job failed by :func:`fail_timed_out` tells its requester."""
+    return _(
+        "Not finished after %(minutes)s minutes: the process making it has probably stopped. "
+        "Generate it again."
+    ) % {"minutes": minutes}
+
+
+def fail_timed_out(
+    *,
+    actor: Any,
+    jobs: QuerySet[ReportJob] | None = None,
+    minutes: int | None = None,
+    now: datetime | None = None,
+) -> list[ReportJob]:
+    """Mark failed every job of ``jobs`` (default: all) still pending, or running, more than
+    ``minutes`` (``CHISO_REPORT_JOB_TIMEOUT_MINUTES``) after it was asked for, or started; one
+    audit row per job, the message as its reason. Returns the jobs marked.
+
+    The command line (``actor=None``) and the reform office may do it for any job, anyone else
+    only for their own (the job page does it for the job it shows). A runner still alive that
+    finishes later stores its result over the failure (``_execute``), so no file is lost.
+    """
+    wait = settings.CHISO_REPORT_JOB_TIMEOUT_MINUTES if minutes is None else minutes
+    if wait <= 0:
+        raise ValueError(_("The report job timeout must be a positive number of minutes."))
+    chosen = ReportJob.objects.all() if jobs is None else jobs
+    if actor is not None and not scope.is_reform_office(actor):
+        chosen = chosen.filter(requested_by_id=actor.pk)
+    moment = now or timezone.now()
+    cutoff = moment - timedelta(minutes=wait)
+    stale = Q(status=Status.PENDING, requested_at__lt=cutoff) | Q(
+        status=Status.RUNNING, started_at__lt=cutoff
+    )
+    message = timed_out_message(wait)
+    marked = []
+    with transaction.atomic():
+        for job in chosen.select_for_update().filter(stale).order_by("requested_at", "pk"):
+            # Conditional on the status read: a runner that finished meanwhile keeps its result.
+            if not ReportJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=Status.FAILED, error=message, finished_at=moment
+            ):
+                continue
+            record(
+                "reports.job.timed_out",
+                actor=actor,
+                obj=job,
+                reason=message,
+                data={"status": [job.status, Status.FAILED.value], "minutes": wait},
+            )
+            job.status, job.error, job.finished_at = Status.FAILED, message, moment
+            marked.append(job)
+    return marked
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts import scope
 from chiso.reports.filenames import attachment
-from chiso.reports.jobs import NoResults, request_job, start_in_background
+from chiso.reports.jobs import NoResults, fail_timed_out, request_job, start_in_background
 from chiso.reports.models import ReportJob
 from chiso.reports.pdf import province_pdf_for, scorecard_pdf
 from chiso.reports.xlsx import result_table_xlsx
@@ -117,15 +117,21 @@ def job_create(request: HttpRequest) -> HttpResponse:
 
 
 def _own_job(request: HttpRequest, key: str) -> ReportJob:
+    """The user's job; one left pending or running past the timeout is marked failed first
+    (its process died: the page then offers to generate it again)."""
     scope.require_any_role(request.user)
-    return get_object_or_404(ReportJob, key=key, requested_by_id=request.user.pk)
+    mine = ReportJob.objects.filter(key=key, requested_by_id=request.user.pk)
+    fail_timed_out(actor=request.user, jobs=mine)
+    return get_object_or_404(mine)
 
 
 @require_GET
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     scope.require_any_role(request.user)
-    jobs = ReportJob.objects.filter(requested_by_id=request.user.pk)[:30]
+    mine = ReportJob.objects.filter(requested_by_id=request.user.pk)
+    fail_timed_out(actor=request.user, jobs=mine)
+    jobs = mine[:30]
     return render(request, "reports/job_list.html", {"jobs": jobs})
 
 

@@ -7,18 +7,21 @@
 for; this is for deployments that prefer a separate worker, and picks up jobs whose process
 stopped before starting them. Prints one line per job; exit status 1 when one of them failed.
 
-``cleanup``: deletes the files of jobs finished more than ``CHISO_REPORT_JOB_DAYS`` days ago
-(``--days`` overrides it) and marks those jobs expired; one audit row with the counts.
+``cleanup``: marks failed the jobs pending or running for more than
+``CHISO_REPORT_JOB_TIMEOUT_MINUTES`` minutes (their process died; one audit row each), then
+deletes the files of jobs finished more than ``CHISO_REPORT_JOB_DAYS`` days ago (``--days``
+overrides it) and marks those jobs expired; one audit row with the counts.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from chiso.reports.jobs import clean_up_expired, run_pending
+from chiso.reports.jobs import clean_up_expired, fail_timed_out, run_pending
 from chiso.reports.models import ReportJob
 
 
@@ -56,10 +59,17 @@ class Command(BaseCommand):
 
     def _clean_up(self, days: int | None) -> None:
         try:
-            with translation.override("vi"):  # the refusal in Vietnamese, as the other commands
+            # The refusal and the stored messages in Vietnamese, as the other commands.
+            with translation.override("vi"):
+                timed_out = fail_timed_out(actor=None)
                 done = clean_up_expired(actor=None, days=days)
         except ValueError as error:
             raise CommandError(str(error)) from error
+        minutes = settings.CHISO_REPORT_JOB_TIMEOUT_MINUTES
+        self.stdout.write(
+            f"{len(timed_out)} việc quá {minutes} phút chưa xong, đánh dấu lỗi / "
+            f"{len(timed_out)} jobs unfinished after {minutes} minutes marked failed"
+        )
         # Vietnamese groups thousands with a dot (1.497.437), English with a comma.
         vi_bytes = f"{done.bytes:,}".replace(",", ".")
         self.stdout.write(
