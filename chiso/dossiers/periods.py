@@ -1,11 +1,13 @@
 """Reading the period a dossier page is asked for, as people write it.
 
 The pages' canonical forms are ``2024``, ``2024-Q4`` and ``2024-11``
-(:func:`chiso.dossiers.scorecard.parse_period`). People type what Vietnamese reports print:
-``11/2024``, ``T11/2024``, ``Tháng 11/2024``, ``Q4/2024``, ``Quý 4/2024``, ``Quý IV/2024``,
-``2024-q4``; :func:`normalise` turns those into the canonical form. :func:`read_period` also
-refuses a year outside the working calendar (:mod:`chiso.dossiers.workcalendar` covers
-``FIRST_YEAR``–``LAST_YEAR``; counting working time outside it is impossible).
+(:func:`chiso.dossiers.scorecard.parse_period`): links, query strings and the API keep them.
+People type what Vietnamese reports print: ``11/2024``, ``T11/2024``, ``Tháng 11/2024``,
+``Q4/2024``, ``Quý 4/2024``, ``Quý IV/2024``, ``2024-q4``; :func:`normalise` turns those into the
+canonical form, and :func:`display` writes a period back the way people read it ("Quý 4/2024",
+"11/2024", "2024"; in English "Q4 2024"). :func:`read_period` also refuses a year outside the
+working calendar (:mod:`chiso.dossiers.workcalendar` covers ``FIRST_YEAR``–``LAST_YEAR``;
+counting working time outside it is impossible).
 """
 
 from __future__ import annotations
@@ -55,6 +57,24 @@ def normalise(text: str) -> str | None:
     else:
         return None
     return f"{year}-{int(month):02d}" if 1 <= int(month) <= 12 else None
+
+
+_CANONICAL = re.compile(r"^(\d{4})(?:-Q([1-4])|-(\d{2}))?$")
+
+
+def display(canonical: str) -> str:
+    """A canonical period as people read it in the active language: ``2024-Q4`` is "Quý 4/2024"
+    ("Q4 2024" in English), ``2024-11`` is "11/2024", ``2024`` stays; :func:`normalise` reads
+    each back. Anything else is returned as it is."""
+    m = _CANONICAL.match(canonical.strip())
+    if not m:
+        return canonical
+    year, quarter, month = m.groups()
+    if quarter:
+        return _("Q%(quarter)s %(year)s") % {"quarter": quarter, "year": year}
+    if month:
+        return f"{month}/{year}"
+    return year
 
 
 class PeriodInputError(ValueError):

@@ -101,6 +101,6 @@ def test_the_filter_form_keeps_the_chosen_values(data: Any) -> None:
         .get("/dossiers/late/", {"period": "Q1/2024", "agency": "stp", "role": "chuyen_vien"})
         .content.decode()
     )
-    assert 'value="2024-Q1"' in page
+    assert 'value="Quý 1/2024"' in page
     assert '<option value="stp" selected>' in page
     assert '<option value="chuyen_vien" selected>' in page
