@@ -27,16 +27,18 @@ def counted_steps(score: AgencyScore, user: Any) -> dict[str, ValueStep]:
     result_set = score.result_set
     if result_set.source != ResultSet.Source.ROUND:
         return {}
-    assessment = (
-        Assessment.objects.select_related("round", "agency")
-        .filter(
+    # The result set does not record its round: the round it was computed from is the one of
+    # its block, framework and year (finalise_round scores round.block under round.framework,
+    # and a block has at most one round per framework: constraint round_block_framework).
+    # Another round of the block, under another framework, is never taken for it.
+    try:
+        assessment = Assessment.objects.select_related("round", "agency").get(
             round__block_id=result_set.block_id,
             round__framework_id=result_set.framework_id,
+            round__year=result_set.year,
             agency_id=score.agency_id,
         )
-        .first()
-    )
-    if assessment is None:
+    except Assessment.DoesNotExist:
         return {}
     seen = permissions(user, assessment)
     if not seen.sees_round_1 or assessment.status not in APPRAISAL_BEGUN:
