@@ -35,6 +35,7 @@ from chiso.surveys.demo import build_surveys
 
 from . import province
 from .inputs import balanced_input
+from .passwords import demo_password_hashing
 
 YEARS = (2022, 2023)
 BLOCKS = {"so-ban-nganh": ("Khối sở, ban, ngành", "so"), "huyen": ("Khối UBND cấp huyện", "huyen")}
@@ -239,7 +240,7 @@ def _results(agencies: dict[str, Agency], blocks: dict[tuple[str, int], Block]) 
 
 def build(progress: Callable[[str], Any] = print) -> None:
     """Build (or complete) the demo province."""
-    with transaction.atomic():
+    with demo_password_hashing(), transaction.atomic():
         types = _agency_types()
         agencies = _agencies(types)
         progress(f"  {len(agencies)} cơ quan, đơn vị")

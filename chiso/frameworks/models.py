@@ -18,7 +18,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from chiso.engine.model import Framework as EngineFramework
-from chiso.engine.spec import dump_framework, parse_framework
+from chiso.engine.spec import dump_framework
+from chiso.frameworks.engine_cache import engine_framework
 
 
 class FrameworkLocked(Exception):
@@ -132,8 +133,12 @@ class Framework(models.Model):
         return dump_framework(self.to_engine())
 
     def to_engine(self) -> EngineFramework:
-        """The engine's frozen :class:`chiso.engine.model.Framework` (via ``parse_framework``)."""
-        return parse_framework(self.raw_dict())
+        """The engine's frozen :class:`chiso.engine.model.Framework` (via ``parse_framework``).
+
+        Built once per process for a published or archived version and shared (it cannot
+        change, see :mod:`chiso.frameworks.engine_cache`); rebuilt on every call for a draft.
+        """
+        return engine_framework(self)
 
     def raw_dict(self) -> dict[str, Any]:
         """The stored data as a framework dict, numbers possibly as strings (JSON columns)."""
