@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -223,3 +223,32 @@ def test_recompute_writes_what_the_rules_give_and_nothing_else(
     assert report.changed == sum(after[code] != before[code] for code in after)
     assert rollup_rows() == reference_rows()
     assert_rollups_equal_a_rebuild()
+
+
+def test_the_daily_refresh_measures_the_open_dossiers_again_and_leaves_the_rest(
+    dossiers: Any,
+) -> None:
+    # Still being processed (status 4), due Wed 10/01/2024: overdue today. Its stored values
+    # are put back to what an import on Tuesday 09/01 gave (within its deadline); the settled
+    # LATE dossier's late days are changed by hand.
+    ingest_records(
+        [record("OPEN", TrangThaiHoSo=4, NgayKetThucXuLy=None, NgayHenTra="20240110170000")]
+    )
+    assert Dossier.objects.get(code="OPEN").on_time is False
+    Dossier.objects.filter(code="OPEN").update(on_time=True, on_time_extended=True, late_days=0)
+    Dossier.objects.filter(code="LATE").update(late_days=Decimal("9.99"))
+    out = io.StringIO()
+    call_command("dossiers", "recompute", "--open", stdout=out)
+    assert "Đã tính lại 1 hồ sơ đang giải quyết (1 thay đổi)" in out.getvalue()
+    opened = Dossier.objects.get(code="OPEN")
+    assert opened.on_time is False and opened.late_days > 500  # working days since 10/01/2024
+    assert stored()["OPEN"] == by_the_rules()["OPEN"]
+    assert Dossier.objects.get(code="LATE").late_days == Decimal("9.99")
+    assert last_audit() == {"dossiers": 1, "changed": 1, "open_only": True}
+
+
+def test_the_daily_refresh_refuses_when_a_procedure_changed_field(dossiers: Any) -> None:
+    Procedure.objects.filter(code="1.000001").update(field_code="DDAI-2")
+    with pytest.raises(CommandError, match="chiso dossiers recompute"):
+        call_command("dossiers", "recompute", "--open", stdout=io.StringIO())
+    assert not AuditEvent.objects.filter(action="dossiers.recompute").exists()

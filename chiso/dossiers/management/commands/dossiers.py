@@ -25,7 +25,7 @@ from chiso.dossiers.actions import set_calendar_day
 from chiso.dossiers.catalogue import import_procedures, import_templates
 from chiso.dossiers.ingest import BATCH_SIZE, import_file
 from chiso.dossiers.petitions import import_petitions
-from chiso.dossiers.recompute import recompute
+from chiso.dossiers.recompute import FullRecomputeNeeded, recompute
 from chiso.dossiers.scorecard import publish_facts
 from chiso.dossiers.serviceinputs import import_inputs
 from chiso.org.models import Agency
@@ -76,6 +76,11 @@ class Command(BaseCommand):
             "--rebuild-rollups",
             action="store_true",
             help="rebuild every rollup row from the dossiers instead of moving them by the changes",
+        )
+        rec.add_argument(
+            "--open",
+            action="store_true",
+            help="derive only the dossiers still being processed, as of now (daily, from cron)",
         )
         for name, text in (
             ("procedures", "import procedures"),
@@ -134,12 +139,18 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
 
     def _recompute(self, options: dict[str, Any]) -> None:
-        report = recompute(
-            progress=ProgressBar("recompute", self.stderr._out),
-            rebuild_rollups=options["rebuild_rollups"],
-        )
+        try:
+            report = recompute(
+                progress=ProgressBar("recompute", self.stderr._out),
+                rebuild_rollups=options["rebuild_rollups"],
+                open_only=options["open"],
+            )
+        except FullRecomputeNeeded as e:
+            raise CommandError(str(e)) from e
+        which = "hồ sơ đang giải quyết" if options["open"] else "hồ sơ"
         self.stdout.write(
-            f"Đã tính lại {report.dossiers} hồ sơ ({report.changed} thay đổi) và các bảng tổng hợp."
+            f"Đã tính lại {report.dossiers} {which} ({report.changed} thay đổi) "
+            "và các bảng tổng hợp."
         )
 
     def _catalogue(self, options: dict[str, Any], importer: Any) -> None:
