@@ -168,10 +168,19 @@ def _named(columns: Sequence[str]) -> str:
     return ", ".join(f"{c} AS c{i}" for i, c in enumerate(columns))
 
 
-def _items_sql(table: str, columns: Sequence[str], order: str) -> str:
+def _items_sql(table: str, columns: Sequence[str], order: str, open_only: bool) -> str:
+    """The items of the dossiers with ids between two parameters; with ``open_only``, of the
+    open ones only (two more parameters: the same bounds), not of every dossier in between."""
+    where = "dossier_id BETWEEN %s AND %s"
+    if open_only:
+        dossiers = connection.ops.quote_name(Dossier._meta.db_table)
+        where += (
+            f" AND dossier_id IN (SELECT id FROM {dossiers}"
+            " WHERE id BETWEEN %s AND %s AND NOT settled)"
+        )
     return (
         f"SELECT {_named([_bigint('dossier_id'), *columns])} FROM {table}"
-        f" WHERE dossier_id BETWEEN %s AND %s ORDER BY {order}"
+        f" WHERE {where} ORDER BY {order}"
     )
 
 
@@ -246,8 +255,9 @@ def _owned(ids: Array, items: Array) -> Array:
 class _Chunk:
     """One chunk's rows read as arrays, its batch for the deriver and what the stored rows say."""
 
-    def __init__(self, rows: Array, index: dict[int, int], lo: int, hi: int):
+    def __init__(self, rows: Array, index: dict[int, int], lo: int, hi: int, open_only: bool):
         ids = rows[:, 0]
+        span = (lo, hi, lo, hi) if open_only else (lo, hi)
         self.ids = ids
         codes, flags = rows[:, 2], rows[:, 3]
         self.field_changed = ((flags >> len(_RAW_FLAGS)) & 1).astype(bool)
@@ -268,8 +278,9 @@ class _Chunk:
                     _moment("completed_at"),
                 ),
                 "dossier_id",
+                open_only,
             ),
-            (lo, hi),
+            span,
             4,
         )
         apologies = _read(
@@ -277,8 +288,9 @@ class _Chunk:
                 qn(Apology._meta.db_table),
                 (_moment("issued_at"), _moment("new_due_at")),
                 "dossier_id",
+                open_only,
             ),
-            (lo, hi),
+            span,
             3,
         )
         steps = _read(
@@ -292,8 +304,9 @@ class _Chunk:
                     _bigint("id"),
                 ),
                 "dossier_id, seq",
+                open_only,
             ),
-            (lo, hi),
+            span,
             6,
             keys=2,
         )
@@ -492,7 +505,7 @@ def recompute(
                 break
             lo, hi = int(rows[0, 0]), int(rows[-1, 0])
             last = hi
-            part = _Chunk(rows, index, lo, hi)
+            part = _Chunk(rows, index, lo, hi, open_only)
             out = derive_columns(calendar, settings, as_of, part.batch, rules)
             out.fallback |= part.too_old
             fallback = part.ids[out.fallback].tolist()

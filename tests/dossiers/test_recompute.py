@@ -23,7 +23,14 @@ from chiso.dossiers import rollups
 from chiso.dossiers.actions import set_calendar_day
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.ingest import DERIVED_FIELDS, derive_dossier, ingest_records
-from chiso.dossiers.models import CalendarDay, DailyRollup, Dossier, MonthlyRollup, Procedure
+from chiso.dossiers.models import (
+    CalendarDay,
+    DailyRollup,
+    Dossier,
+    MonthlyRollup,
+    Procedure,
+    StepEvent,
+)
 from chiso.dossiers.recompute import recompute
 from chiso.dossiers.workcalendar import local
 from tests.dossiers.helpers import make_procedures, record
@@ -228,14 +235,24 @@ def test_recompute_writes_what_the_rules_give_and_nothing_else(
 def test_the_daily_refresh_measures_the_open_dossiers_again_and_leaves_the_rest(
     dossiers: Any,
 ) -> None:
-    # Still being processed (status 4), due Wed 10/01/2024: overdue today. Its stored values
-    # are put back to what an import on Tuesday 09/01 gave (within its deadline); the settled
-    # LATE dossier's late days are changed by hand.
+    # Still being processed (status 4, its second step still open), due Wed 10/01/2024:
+    # overdue today. Its stored values are put back to what an import on Tuesday 09/01 gave
+    # (within its deadline); the settled LATE dossier's late days are changed by hand.
+    steps = [STEPS[0], {**STEPS[1], "NgayKetThuc": None}]
     ingest_records(
-        [record("OPEN", TrangThaiHoSo=4, NgayKetThucXuLy=None, NgayHenTra="20240110170000")]
+        [
+            record(
+                "OPEN",
+                TrangThaiHoSo=4,
+                NgayKetThucXuLy=None,
+                NgayHenTra="20240110170000",
+                QuaTrinhXuLy=steps,
+            )
+        ]
     )
     assert Dossier.objects.get(code="OPEN").on_time is False
     Dossier.objects.filter(code="OPEN").update(on_time=True, on_time_extended=True, late_days=0)
+    StepEvent.objects.filter(dossier__code="OPEN").update(used_minutes=0, overrun_minutes=0)
     Dossier.objects.filter(code="LATE").update(late_days=Decimal("9.99"))
     out = io.StringIO()
     call_command("dossiers", "recompute", "--open", stdout=out)
@@ -243,6 +260,7 @@ def test_the_daily_refresh_measures_the_open_dossiers_again_and_leaves_the_rest(
     opened = Dossier.objects.get(code="OPEN")
     assert opened.on_time is False and opened.late_days > 500  # working days since 10/01/2024
     assert stored()["OPEN"] == by_the_rules()["OPEN"]
+    assert stored()["OPEN"][2][1][1] > 500 * 480  # the open step's working minutes, again
     assert Dossier.objects.get(code="LATE").late_days == Decimal("9.99")
     assert last_audit() == {"dossiers": 1, "changed": 1, "open_only": True}
 

@@ -1,7 +1,7 @@
 """``chiso dossiers``: the procedure catalogue, dossier ingest and recomputation.
 
 chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--jobs N] [--json]
-chiso dossiers recompute [--rebuild-rollups]
+chiso dossiers recompute [--rebuild-rollups | --open]
 chiso dossiers procedures FILE      (XLSX, CSV or JSON; see docs/dossiers.md)
 chiso dossiers templates FILE
 chiso dossiers petitions FILE       (CSV, XLSX, JSON or JSON Lines)
