@@ -537,3 +537,58 @@ class ServiceInput(models.Model):
         return (Decimal(100) * self.numerator / self.denominator).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP
         )
+
+
+class RecomputeJob(models.Model):
+    """A recompute asked for in the browser (``/dossiers/recompute/``) and run in the
+    background by :mod:`chiso.dossiers.jobs`, with its progress and outcome.
+
+    At most one job is waiting or running at a time: a partial unique index over a constant
+    enforces it in the database, so two requests at the same moment cannot both start one
+    (two recomputes at once would move the rollups twice)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Recomputing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    requested_by = models.ForeignKey(
+        "auth.User", verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    open_only = models.BooleanField(_("dossiers still being processed only"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    done = models.PositiveIntegerField(_("dossiers done"), default=0)
+    total = models.PositiveIntegerField(_("dossiers in all"), default=0)
+    dossiers = models.PositiveIntegerField(_("dossiers derived again"), null=True, blank=True)
+    changed = models.PositiveIntegerField(_("dossiers changed"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"))
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recompute job")
+        verbose_name_plural = _("recompute jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=models.Q(status__in=["pending", "running"]),
+                name="dossiers_one_active_recompute",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        """Waiting or running: the page keeps polling."""
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0

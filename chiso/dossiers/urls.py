@@ -1,6 +1,6 @@
 from django.urls import URLPattern, path
 
-from chiso.dossiers import views, views_inputs, views_petitions
+from chiso.dossiers import views, views_calendar, views_inputs, views_petitions
 
 app_name = "dossiers"
 urlpatterns: list[URLPattern] = [
@@ -13,4 +13,5 @@ urlpatterns: list[URLPattern] = [
     path("d/<str:code>/", views.dossier_detail, name="dossier"),
     *views_inputs.urlpatterns,
     *views_petitions.urlpatterns,
+    *views_calendar.urlpatterns,
 ]

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 
 from chiso.accounts import scope
 from chiso.accounts.models import Role
-from chiso.dossiers import queries
+from chiso.dossiers import jobs, queries
 from chiso.dossiers.catalogue import export_procedures
 from chiso.dossiers.models import Dossier, Procedure
 from chiso.dossiers.models import Role as StepRole
@@ -273,6 +273,20 @@ def _late_filters(request: HttpRequest) -> tuple[Agency | None, str, list[str]]:
     return agency, field_code, errors
 
 
+def _measured_at(request: HttpRequest) -> dict[str, Any]:
+    """When the open dossiers were last measured: at the latest recompute (``--open`` or full,
+    both measure every open dossier), and, for those imported or pushed after it, at their
+    import (the latest one is named)."""
+    recomputed = jobs.last_recompute()
+    imported = jobs.last_import()
+    later = recomputed and imported and imported.at > recomputed.at
+    return {
+        "recomputed_at": recomputed.at if recomputed else None,
+        "imported_at": imported.at if imported and later else None,
+        "can_recompute": scope.is_reform_office(request.user),
+    }
+
+
 @login_required
 @require_GET
 @period_page
@@ -345,6 +359,7 @@ def late_list(request: HttpRequest) -> HttpResponse:
             "filter_query": urlencode(filters),
             "page": page,
             "rows": rows,
+            **_measured_at(request),
         },
     )
     if filter_errors:

@@ -1,0 +1,217 @@
+"""Recomputing the dossiers in the background, with progress (``/dossiers/recompute/``).
+
+The same pattern as the report jobs (chiso/reports/jobs.py): the page records a job
+(:func:`chiso.dossiers.actions.request_recompute`) and calls :func:`start_in_background`, which
+runs :func:`run_job` in a daemon thread once the request's transaction has committed. The job
+is claimed with one conditional UPDATE (pending → running), so two runners never run it twice;
+it calls :func:`chiso.dossiers.recompute.recompute` as the user who asked, storing the progress
+after each chunk, and ends done (with the counts) or failed (with the message, e.g. that of
+:class:`~chiso.dossiers.recompute.FullRecomputeNeeded`).
+
+A job whose process died (a restarted web server kills its threads) would stay pending or
+running for ever and block every later one: after ``DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES``
+(default 60; a full recompute of 10⁶ dossiers takes a few minutes, docs/performance.md)
+:func:`fail_timed_out` marks it failed; the recompute page does it when it loads.
+
+The alternative without a browser is cron: ``chiso dossiers recompute --open`` daily.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import close_old_connections, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from chiso.audit.actions import record
+from chiso.audit.models import AuditEvent
+from chiso.dossiers.actions import ACTIVE
+from chiso.dossiers.models import Dossier, RecomputeJob
+from chiso.dossiers.recompute import FullRecomputeNeeded, recompute
+
+log = logging.getLogger(__name__)
+
+Status = RecomputeJob.Status
+CALENDAR_ACTIONS = ("dossiers.calendar.set", "dossiers.calendar.removed")
+IMPORT_ACTIONS = ("dossiers.import", "dossiers.push")
+
+
+def timeout_minutes() -> int:
+    return int(getattr(settings, "DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES", 60))
+
+
+def _progress(job: RecomputeJob, done: int, total: int) -> None:
+    # Its own statement, committed at once: the page polls it while the job runs.
+    RecomputeJob.objects.filter(pk=job.pk).update(done=done, total=total)
+    job.done, job.total = done, total
+
+
+def _claim(job: RecomputeJob) -> bool:
+    """Move a pending job to running; False when another runner got it first."""
+    return bool(
+        RecomputeJob.objects.filter(pk=job.pk, status=Status.PENDING).update(
+            status=Status.RUNNING, started_at=timezone.now()
+        )
+    )
+
+
+def _fail(job: RecomputeJob, message: str) -> None:
+    with transaction.atomic():
+        RecomputeJob.objects.filter(pk=job.pk).update(
+            status=Status.FAILED, error=message, finished_at=timezone.now()
+        )
+        record(
+            "dossiers.recompute.failed",
+            actor=job.requested_by,
+            obj=job,
+            reason=message,
+            data={"open_only": job.open_only},
+        )
+
+
+def _execute(job: RecomputeJob) -> RecomputeJob:
+    job.refresh_from_db()
+    dossiers = Dossier.objects.filter(settled=False) if job.open_only else Dossier.objects.all()
+    _progress(job, 0, dossiers.count())
+    try:
+        report = recompute(
+            actor=job.requested_by,
+            progress=lambda done, total: _progress(job, done, total),
+            open_only=job.open_only,
+        )
+    except PermissionDenied:  # the requester left the reform office meanwhile
+        _fail(job, _("Only the reform office may recompute the dossiers."))
+    except FullRecomputeNeeded as refused:  # expected: the message says what to do
+        _fail(job, str(refused))
+    except Exception as exc:  # every failure is the user's to see, not a silent dead thread
+        log.exception("recompute job %s failed", job.pk)
+        _fail(job, str(exc) or exc.__class__.__name__)
+    else:
+        # Unconditional: a job marked failed by the timeout while still alive keeps its result.
+        RecomputeJob.objects.filter(pk=job.pk).update(
+            status=Status.DONE,
+            dossiers=report.dossiers,
+            changed=report.changed,
+            done=report.dossiers,
+            total=report.dossiers,
+            error="",
+            finished_at=timezone.now(),
+        )
+    job.refresh_from_db()
+    return job
+
+
+def run_job(job: RecomputeJob) -> RecomputeJob:
+    """Run one pending job to its end (done or failed) and return it as stored.
+
+    Not atomic on purpose: progress and the final state must be visible to other requests
+    while it runs (``recompute`` commits chunk by chunk). A job someone else has claimed is
+    returned as it is."""
+    if not _claim(job):
+        job.refresh_from_db()
+        return job
+    return _execute(job)
+
+
+def _run_in_thread(pk: int) -> None:
+    close_old_connections()
+    try:
+        job = RecomputeJob.objects.filter(pk=pk).first()
+        if job is not None:
+            run_job(job)
+    finally:
+        connection.close()  # this thread's own connection
+
+
+def start_in_background(job: RecomputeJob) -> None:
+    """Run ``job`` in a daemon thread of this process once the current transaction commits
+    (so that the thread sees the job's row)."""
+    pk = job.pk
+    transaction.on_commit(
+        lambda: threading.Thread(
+            target=_run_in_thread, args=(pk,), name=f"recompute-job-{pk}", daemon=True
+        ).start()
+    )
+
+
+def timed_out_message(minutes: int) -> str:
+    """What a job failed by :func:`fail_timed_out` says."""
+    return _(
+        "Not finished after %(minutes)s minutes: the process running it has probably stopped. "
+        "Start the recompute again."
+    ) % {"minutes": minutes}
+
+
+def fail_timed_out(
+    *, actor: Any, minutes: int | None = None, now: datetime | None = None
+) -> list[RecomputeJob]:
+    """Mark failed every job still pending, or running, more than ``minutes``
+    (``DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES``) after it was asked for, or started; one audit
+    row per job with the message as its reason. Returns the jobs marked. Called by the
+    recompute page (reform office only) before it shows the jobs."""
+    wait = timeout_minutes() if minutes is None else minutes
+    moment = now or timezone.now()
+    cutoff = moment - timedelta(minutes=wait)
+    stale = Q(status=Status.PENDING, created_at__lt=cutoff) | Q(
+        status=Status.RUNNING, started_at__lt=cutoff
+    )
+    message = timed_out_message(wait)
+    marked = []
+    with transaction.atomic():
+        for job in RecomputeJob.objects.select_for_update().filter(stale).order_by("pk"):
+            # Conditional on the status read: a runner that finished meanwhile keeps its result.
+            if not RecomputeJob.objects.filter(pk=job.pk, status=job.status).update(
+                status=Status.FAILED, error=message, finished_at=moment
+            ):
+                continue
+            record(
+                "dossiers.recompute.timed_out",
+                actor=actor,
+                obj=job,
+                reason=message,
+                data={"status": [job.status, Status.FAILED.value], "minutes": wait},
+            )
+            job.status, job.error, job.finished_at = Status.FAILED, message, moment
+            marked.append(job)
+    return marked
+
+
+def active_job() -> RecomputeJob | None:
+    """The job waiting or running, if any (there is at most one)."""
+    return RecomputeJob.objects.filter(status__in=ACTIVE).select_related("requested_by").first()
+
+
+def last_recompute(*, full: bool = False) -> AuditEvent | None:
+    """The latest finished recompute (its ``dossiers.recompute`` audit row, whether run here
+    or by ``chiso dossiers recompute``); with ``full``, the latest that derived every dossier
+    (not ``--open``)."""
+    rows = AuditEvent.objects.filter(action="dossiers.recompute")
+    if full:
+        rows = rows.exclude(data__has_key="open_only")
+    return rows.order_by("-at", "-id").first()
+
+
+def last_calendar_change() -> AuditEvent | None:
+    return AuditEvent.objects.filter(action__in=CALENDAR_ACTIONS).order_by("-at", "-id").first()
+
+
+def last_import() -> AuditEvent | None:
+    """The latest file import or pushed batch of dossiers (each derives its own dossiers)."""
+    return AuditEvent.objects.filter(action__in=IMPORT_ACTIONS).order_by("-at", "-id").first()
+
+
+def calendar_changed_since_recompute() -> bool:
+    """Whether a calendar day changed after the latest full recompute (or none ever ran):
+    the settled dossiers, and the rollups, still count the old calendar."""
+    change = last_calendar_change()
+    if change is None:
+        return False
+    full = last_recompute(full=True)
+    return full is None or full.at < change.at
