@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from chiso.dossiers.conf import current_calendar
 from chiso.dossiers.ingest import ingest_records
+from chiso.dossiers.models import ProcessTemplate
 from chiso.dossiers.workcalendar import local
 from tests.conftest import PASSWORD
 from tests.dossiers.helpers import make_procedures, record
@@ -101,6 +102,19 @@ def test_a_dossiers_timeline_marks_the_step_that_overran(data: Any) -> None:
     assert "Thẩm định" in page  # the template step's name
     assert "Ký duyệt" in page  # planned but never reached
     assert "table-danger" in page
+
+
+def test_a_dossier_of_a_procedure_without_an_internal_procedure_shows_its_steps(
+    data: Any,
+) -> None:
+    # Many procedures have no internal process template yet; their dossiers still come with
+    # the one-stop system's steps, named or not.
+    ProcessTemplate.objects.all().delete()
+    response = client_for(data.nam).get("/dossiers/d/STP-LATE/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Trần Văn Bình" in page and "Phòng Đăng ký" in page
+    assert "not reached yet" not in page and "chưa đến" not in page
 
 
 def test_an_agency_user_lands_on_their_agency_page(data: Any) -> None:
