@@ -7,8 +7,9 @@ and reaches this module through :func:`chiso.dossiers.workcalendar_store.current
 Rules and sources:
 - Public holidays, including the lunar ones (Tết, Giỗ Tổ Hùng Vương), come from the ``holidays``
   package (``holidays.VN``), which follows the Labour Code 2019, art. 112, and the government's
-  yearly Tết schedule; it also lists the *days off* of announced swaps ("Day off (substituted
-  from …)") but not the Saturday *worked* in exchange (làm bù), which is therefore data.
+  yearly Tết schedule; it also lists the *days off* of announced swaps, each named "Day off
+  (substituted from MM/DD/YYYY)" after the Saturday *worked* in exchange (làm bù), which
+  :data:`ANNOUNCED_SWAPS` reads from those names.
 - Saturdays and Sundays are days off (the 40-hour week of civil servants, Decision
   188/1999/QĐ-TTg).
 - Office hours default to 07:30–11:30 and 13:00–17:00 (8 hours, Decision 188/1999/QĐ-TTg says
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -38,13 +40,28 @@ FIRST_YEAR = 2015
 LAST_YEAR = 2035
 
 Session = tuple[datetime.time, datetime.time]
-# The Saturdays worked in exchange for a bridge day off (làm bù), as the government announced
-# them: ``holidays.VN`` lists the day off of each swap but not the Saturday worked. Shipped with
-# the code so every installation has them; ``CalendarDay`` rows add or override days locally.
-ANNOUNCED_SWAPS: tuple[tuple[datetime.date, bool], ...] = (
-    (datetime.date(2024, 5, 4), True),  # for Monday 29/4/2024 off (30/4–1/5 of 2024)
-    (datetime.date(2025, 4, 26), True),  # for Friday 02/5/2025 off (30/4–1/5 of 2025)
-)
+_SUBSTITUTED = re.compile(r"substituted from (\d{2})/(\d{2})/(\d{4})")
+
+
+def _worked_in_exchange() -> tuple[tuple[datetime.date, bool], ...]:
+    """The Saturdays worked in exchange for a bridge day off (làm bù), as the government
+    announced them (e.g. Saturday 04/05/2024 for Monday 29/04/2024 off): ``holidays.VN`` names
+    the day off of each swap "Day off (substituted from 05/04/2024)" in its English names."""
+    public = holidays.country_holidays(
+        "VN", years=range(FIRST_YEAR, LAST_YEAR + 1), language="en_US"
+    )
+    worked = set()
+    for name in public.values():
+        for found in _SUBSTITUTED.finditer(name):
+            day = datetime.date(int(found[3]), int(found[1]), int(found[2]))
+            if FIRST_YEAR <= day.year <= LAST_YEAR:
+                worked.add(day)
+    return tuple((day, True) for day in sorted(worked))
+
+
+# Shipped with the code, so every installation has them; ``CalendarDay`` rows add or override
+# days locally (a swap the package does not know yet).
+ANNOUNCED_SWAPS: tuple[tuple[datetime.date, bool], ...] = _worked_in_exchange()
 
 DEFAULT_SESSIONS: tuple[Session, ...] = (
     (datetime.time(7, 30), datetime.time(11, 30)),

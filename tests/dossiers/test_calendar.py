@@ -93,3 +93,19 @@ def test_the_reform_office_declares_a_swap_and_it_is_audited(world: Any) -> None
     assert AuditEvent.objects.filter(action__startswith="dossiers.calendar").count() == 2
     with pytest.raises(PermissionDenied):
         set_calendar_day(dt.date(2026, 1, 3), is_working=False, actor=world.lan)
+
+
+@pytest.mark.django_db
+def test_the_saturdays_worked_in_exchange_come_from_the_holiday_calendar() -> None:
+    # Each bridge day off of the holidays package ("Day off (substituted from …)") has its
+    # Saturday worked: 04/05/2024 for Mon 29/04/2024, 26/04/2025 for Fri 02/05/2025, and
+    # 22/08/2026 for Mon 31/08/2026 (Quốc khánh 2026), which no one typed in.
+    cal = current_calendar()
+    for worked, off in (
+        (dt.date(2024, 5, 4), dt.date(2024, 4, 29)),
+        (dt.date(2025, 4, 26), dt.date(2025, 5, 2)),
+        (dt.date(2026, 8, 22), dt.date(2026, 8, 31)),
+    ):
+        assert worked.weekday() == 5 and cal.is_working_day(worked)
+        assert not cal.is_working_day(off)
+    assert not cal.is_working_day(dt.date(2026, 8, 29))  # an ordinary Saturday
