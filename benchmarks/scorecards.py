@@ -192,6 +192,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         base.setup(tmp)
+        from django.core.paginator import Paginator
         from django.db import connection
         from django.db.models import Q
 
@@ -289,6 +290,27 @@ def main() -> None:
             ),
         ):
             p50, p95 = base.timed(part, max(3, args.queries // 4))
+            print(f"{label}: p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
+        field = Dossier.objects.values_list("field_code", flat=True).first()
+
+        def late_list() -> None:  # what views.late_list reads for its first page
+            late = queries.late_dossiers(Q(), year)
+            queries.late_state_counts(late)
+            page = Paginator(late, 50).get_page(1)
+            queries.responsible_steps(list(page.object_list))
+
+        def field_page() -> None:  # what views.field_page reads
+            where = Q(field_code=field)
+            queries.rates_by_agency(where, year)
+            queries.monthly_trend(where, year.year)
+            queries.late_by_procedure(where, year)
+            queries.delay_causes(where, year)
+
+        for label, page_data in (
+            ("late list 2024, first page (province)", late_list),
+            (f"field page 2024 ({field})", field_page),
+        ):
+            p50, p95 = base.timed(page_data, max(3, args.queries // 4))
             print(f"{label}: p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
         print(f"# {base.machine_state()}")
 
