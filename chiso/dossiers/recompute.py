@@ -185,27 +185,28 @@ def _items_sql(table: str, columns: Sequence[str], order: str, open_only: bool) 
 
 
 def _read(sql: str, params: Sequence[int], width: int, keys: int = 1) -> Array:
-    """The rows of ``sql`` (``width`` non-null BIGINT columns, ordered by the first ``keys``)
-    as a 2-D int64 array."""
-    if connection.vendor == "postgresql":
-        return _copy_binary(sql % tuple(int(p) for p in params), width)
-    return _hex_rows(sql, params, width, keys)
+    """The rows of ``sql`` (``width`` non-null BIGINT columns named c0, c1, …, ordered by the
+    first ``keys``) as a 2-D int64 array.
 
-
-def _hex_rows(sql: str, params: Sequence[int], width: int, keys: int) -> Array:
-    """SQLite: the rows of ``sql`` as one text that SQLite builds itself, each value as 16
-    hexadecimal digits (``printf``, two's complement for negatives), which ``bytes.fromhex``
-    and numpy turn into an array: no Python object per value, a third less time for a
-    recompute at 10⁶ dossiers than ``fetchall`` (docs/performance.md). ``group_concat`` does
+    The database packs the rows itself into one value, 8 big-endian bytes per column and row
+    (PostgreSQL ``int8send``; SQLite, which has no integer-to-blob function, 16 hexadecimal
+    digits from ``printf``, two's complement for negatives), which numpy reads in one go:
+    reading was most of a recompute, one Python object per value with SQLite's ``fetchall``,
+    one message per row with PostgreSQL's ``COPY`` (docs/performance.md). The aggregates do
     not promise the subquery's order, so the rows are sorted again by their first ``keys``
     columns when they come out of order (stably: ties were in no set order anyway)."""
-    names = ", ".join(f"c{i}" for i in range(width))
-    wrapped = f"SELECT group_concat(printf('{'%%016llx' * width}', {names}), '') FROM ({sql})"
+    names = [f"c{i}" for i in range(width)]
+    if connection.vendor == "postgresql":
+        packed = " || ".join(f"int8send({n})" for n in names)
+        wrapped = f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS t"
+    else:
+        packed = f"printf('{'%%016llx' * width}', {', '.join(names)})"
+        wrapped = f"SELECT group_concat({packed}, '') FROM ({sql})"
     with connection.cursor() as cursor:
         cursor.execute(wrapped, params)
-        (text,) = cursor.fetchone()
-    rows = np.frombuffer(bytes.fromhex(text or ""), dtype=">i8").astype(np.int64)
-    rows = rows.reshape(-1, width)
+        (value,) = cursor.fetchone()
+    data = bytes.fromhex(value) if isinstance(value, str) else bytes(value or b"")
+    rows = np.frombuffer(data, dtype=">i8").astype(np.int64).reshape(-1, width)
     step = np.diff(rows[:, :keys], axis=0)
     ordered = np.ones(len(step), dtype=bool)
     for k in reversed(range(keys)):  # lexicographic: a later key decides only on ties
@@ -213,27 +214,6 @@ def _hex_rows(sql: str, params: Sequence[int], width: int, keys: int) -> Array:
     if not ordered.all():
         rows = rows[np.lexsort(rows[:, keys - 1 :: -1].T)]
     return rows
-
-
-def _copy_binary(sql: str, width: int) -> Array:
-    """PostgreSQL: ``COPY (sql) TO STDOUT`` in the binary format. Rows of non-null BIGINTs all
-    have one layout (a field count, then a length and a big-endian value per column), so numpy
-    reads them in one go instead of one Python object per value."""
-    with connection.cursor() as cursor, connection.wrap_database_errors:
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT BINARY)") as copy:
-            data = b"".join(bytes(block) for block in copy)
-    extension = int.from_bytes(data[15:19], "big")
-    body = memoryview(data)[19 + extension : -2]  # the 19-byte header, the trailer (-1)
-    fields: list[tuple[str, str]] = [("count", ">i2")]
-    for i in range(width):
-        fields += [(f"length{i}", ">i4"), (f"value{i}", ">i8")]
-    rows = np.frombuffer(body, dtype=np.dtype(fields))
-    if any((rows[f"length{i}"] != 8).any() for i in range(width)):
-        raise ValueError("recompute reads non-null BIGINT columns only")
-    out = np.empty((len(rows), width), dtype=np.int64)
-    for i in range(width):
-        out[:, i] = rows[f"value{i}"]
-    return out
 
 
 def _local(values: Array) -> tuple[Array, Array]:
