@@ -10,8 +10,9 @@ The rollups follow the same way: the changed dossiers' old contributions are sub
 their new ones added in the chunk's transaction (:class:`rollups.Deltas`, as the ingest does),
 so they always equal a rebuild (tests/dossiers) without one; ``rebuild_rollups=True``
 (``chiso dossiers recompute --rebuild-rollups``) rebuilds them from scratch instead, for a
-database whose rollups were changed by hand. The open dossiers' deadlines are always rebuilt:
-a calendar change moves them even when nothing derived as of now changes.
+database whose rollups were changed by hand. The open dossiers' deadlines (``OpenDossier``) are
+rewritten in every chunk from the same arrays (``vectorised.open_limits``): a calendar change
+moves them even when nothing derived as of now changes.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
 from chiso.dossiers import openclock, rollups
-from chiso.dossiers.bulk import update_by_id
+from chiso.dossiers.bulk import insert_rows, update_by_id
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.ingest import (
     DERIVED_FIELDS,
@@ -42,16 +43,18 @@ from chiso.dossiers.ingest import (
     derive_values,
     stored_contributions,
 )
-from chiso.dossiers.models import Apology, Dossier, Pause, Procedure, StepEvent
+from chiso.dossiers.models import Apology, Dossier, OpenDossier, Pause, Procedure, StepEvent
 from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT, RuleSettings
 from chiso.dossiers.vectorised import (
     NA,
     Array,
     Batch,
     Derived,
+    OpenLimits,
     ProcedureRules,
     days_from_cents,
     derive_columns,
+    open_limits,
 )
 from chiso.dossiers.workcalendar import WorkCalendar, local
 
@@ -113,7 +116,7 @@ def _moment(column: str) -> str:
 
 
 def _dossier_sql(table: str, procedures: str, open_only: bool = False) -> str:
-    """id, procedure, packed raw codes, packed flags, counted_on (days since 1970), late days
+    """id, procedure << 32 | agency, packed raw codes, packed flags, counted_on (days since 1970), late days
     × 100, and the five moments (_Chunk reads them in this order); with ``open_only``, of the
     dossiers whose outcome is not settled only."""
     if connection.vendor == "postgresql":
@@ -133,7 +136,7 @@ def _dossier_sql(table: str, procedures: str, open_only: bool = False) -> str:
     flags.append(f"COALESCE({_bigint('d.responsible_seq')} + 1, 0) * {2**at}")
     columns = [
         _bigint("d.id"),
-        _bigint("d.procedure_id"),
+        f"{_bigint('d.procedure_id')} * {2**32} + d.agency_id",
         codes,
         " + ".join(flags),
         _bigint(counted_on),
@@ -303,9 +306,10 @@ class _Chunk:
             owners.append(owner)
         self.too_old = too_old
         self.step_ids = steps[:, 5]
+        self.agency = rows[:, 1] & (2**32 - 1)
         self.step_stored = steps[:, 4]  # used << 32 | overrun
         self.batch = Batch(
-            procedure=np.array([index[p] for p in rows[:, 1].tolist()], dtype=np.int64),
+            procedure=np.array([index[p] for p in (rows[:, 1] >> 32).tolist()], dtype=np.int64),
             status=codes >> 48,
             channel=(codes >> 32) & 0xFFFF,
             received=moments[0][0],
@@ -384,6 +388,45 @@ def _write_chunk(
     )
     update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
     return int(changed.sum()) + len(fallback_rows)
+
+
+def _day(days: int) -> datetime.date:
+    """A day given as days since 1970 by OpenLimits (-1: date.min, beyond: date.max)."""
+    if days < 0:
+        return datetime.date.min
+    if days >= (datetime.date.max - _EPOCH).days:
+        return datetime.date.max
+    return _EPOCH + datetime.timedelta(days=days)
+
+
+def _write_open(
+    chunk: _Chunk, out: Derived, limits: OpenLimits, field_codes: list[str], lo: int, hi: int
+) -> None:
+    """Replace the OpenDossier rows of the chunk's id range by those of its dossiers counted
+    and still open once derived, thresholds from the arrays (openclock's, exactly); the rows
+    the arrays leave to rules.py go through openclock.refresh, which reads what was written."""
+    OpenDossier.objects.filter(dossier_id__gte=lo, dossier_id__lte=hi).delete()
+    python = out.fallback | limits.fallback
+    picked = np.flatnonzero(out.is_counted & ~out.settled & ~python)
+    months = out.counted_on[picked].astype("datetime64[D]").astype("datetime64[M]")
+    columns = zip(
+        chunk.ids[picked].tolist(),
+        chunk.agency[picked].tolist(),
+        chunk.batch.procedure[picked].tolist(),
+        months.astype("datetime64[D]").astype(object).tolist(),
+        limits.deadline[picked].tolist(),
+        limits.deadline_extended[picked].tolist(),
+        limits.late_from[picked].tolist(),
+        limits.late_from_extended[picked].tolist(),
+        limits.exact[picked].tolist(),
+        strict=True,
+    )
+    rows = [
+        (pk, agency, field_codes[p], month, t, t_ext, _day(late), _day(late_ext), exact)
+        for pk, agency, p, month, t, t_ext, late, late_ext, exact in columns
+    ]
+    insert_rows(OpenDossier._meta.db_table, openclock.COLUMNS, rows)
+    openclock.refresh(chunk.ids[python].tolist())
 
 
 def _fallback(
@@ -494,13 +537,14 @@ def recompute(
                 _fallback(calendar, settings, as_of, procedures, fallback) if fallback else ([], [])
             )
             changed += _write_chunk(part, out, field_codes, extra_rows, extra_steps)
+            limits = open_limits(calendar, settings, part.batch, rules)
+            _write_open(part, out, limits, field_codes, lo, hi)
             fields_moved |= bool(part.field_changed.any())
         done += len(rows)
         if progress is not None:
             progress(min(done, total), total)
     seconds = time.perf_counter() - started
     with transaction.atomic():
-        openclock.rebuild()
         data: dict[str, Any] = {"dossiers": done, "changed": changed}
         if open_only:
             data["open_only"] = True

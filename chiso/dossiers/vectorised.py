@@ -244,12 +244,7 @@ def derive_columns(
     paper = np.array([p.paper_result for p in procedures], dtype=np.bool_)[proc]
     eligible = np.array([p.eligible for p in procedures], dtype=np.bool_)[proc]
 
-    # R1/R3: finished, else returned, else the earliest pending supplement request.
-    pending = (b.pause_kind == KINDS[SUPPLEMENT]) & (b.pause_completed == NA)
-    first_pending = np.full(n, _LAST, dtype=np.int64)
-    np.minimum.at(first_pending, b.pause_owner[pending], b.pause_requested[pending])
-    end = np.where(b.finished_at != NA, b.finished_at, b.returned_at)
-    end = np.where((end == NA) & (first_pending != _LAST), first_pending, end)
+    end = _end_time(b, n)
     # R2: open, or ending after the measurement, is measured at as_of and not settled.
     open_ = (end == NA) | (end > now)
     settled = ~open_
@@ -275,20 +270,9 @@ def derive_columns(
     np.add.at(paused, owner, np.maximum(0, pb - pa))
     elapsed = np.maximum(0, pos_end - pos_start) - paused
 
-    # R6/R7: the original due date (or the legal one) and the extended one.
-    original = np.where(b.due_initial != NA, b.due_initial, b.due_at)
-    legal = np.flatnonzero(original == NA)
-    if len(legal):
-        original[legal] = _legal_due(clock, procedures, proc[legal], start[legal], pos_start[legal])
-        fallback[legal[original[legal] == NA]] = True
-    latest_new = np.full(n, NA, dtype=np.int64)
-    np.maximum.at(latest_new, b.apology_owner, b.apology_new)
-    extended = np.maximum(np.where(b.due_at != NA, b.due_at, original), original)
-    extended = np.maximum(extended, latest_new)
-    pos_original, bad = clock.position(original)
-    fallback |= bad
-    pos_extended, bad = clock.position(extended)
-    fallback |= bad
+    original, pos_original, pos_extended = _due_dates(
+        clock, b, procedures, start, pos_start, fallback
+    )
     allowed = np.maximum(0, pos_original - pos_start)
     allowed_ext = np.maximum(0, pos_extended - pos_start)
 
@@ -332,6 +316,148 @@ def derive_columns(
         responsible_seq=np.where(late, responsible, -1),
         step_used=used,
         step_overrun=overrun,
+        fallback=fallback,
+    )
+
+
+def _end_time(b: Batch, n: int) -> Array:
+    """rules.end_time (R1/R3): finished, else returned, else the earliest pending supplement
+    request; NA while open."""
+    pending = (b.pause_kind == KINDS[SUPPLEMENT]) & (b.pause_completed == NA)
+    first_pending = np.full(n, _LAST, dtype=np.int64)
+    np.minimum.at(first_pending, b.pause_owner[pending], b.pause_requested[pending])
+    end = np.where(b.finished_at != NA, b.finished_at, b.returned_at)
+    return np.where((end == NA) & (first_pending != _LAST), first_pending, end)
+
+
+def _due_dates(
+    clock: _Clock,
+    b: Batch,
+    procedures: Sequence[ProcedureRules],
+    start: Array,
+    pos_start: Array,
+    fallback: Array,
+) -> tuple[Array, Array, Array]:
+    """R6/R7: the original due date (or the legal one), and the positions of the original and
+    the extended one (apologies move only the latter); marks ``fallback`` where rules.py
+    would raise."""
+    n = len(b.status)
+    original = np.where(b.due_initial != NA, b.due_initial, b.due_at)
+    legal = np.flatnonzero(original == NA)
+    if len(legal):
+        original[legal] = _legal_due(
+            clock, procedures, b.procedure[legal], start[legal], pos_start[legal]
+        )
+        fallback[legal[original[legal] == NA]] = True
+    latest_new = np.full(n, NA, dtype=np.int64)
+    np.maximum.at(latest_new, b.apology_owner, b.apology_new)
+    extended = np.maximum(np.where(b.due_at != NA, b.due_at, original), original)
+    extended = np.maximum(extended, latest_new)
+    pos_original, bad = clock.position(original)
+    fallback |= bad
+    pos_extended, bad = clock.position(extended)
+    fallback |= bad
+    return original, pos_original, pos_extended
+
+
+# openclock's thresholds (its module docstring proves them): forced late, always on time.
+NEVER = -1
+ALWAYS = 2**31 - 1
+
+
+@dataclass
+class OpenLimits:
+    """openclock.limits and late_from over a batch: ``deadline``/``deadline_extended`` the
+    last position within each deadline (NEVER, ALWAYS), ``late_from``/``late_from_extended``
+    the first day late as days since 1970 (``None``-free: -1 for date.min, ``_LAST`` for
+    date.max), ``exact`` where subtracted pauses overlap (no threshold: NEVER, derived at the
+    period's end), ``fallback`` where the arrays cannot follow the rules (use openclock)."""
+
+    deadline: Array
+    deadline_extended: Array
+    late_from: Array
+    late_from_extended: Array
+    exact: Array
+    fallback: Array
+
+
+def open_limits(
+    calendar: WorkCalendar,
+    settings: RuleSettings,
+    batch: Batch,
+    procedures: Sequence[ProcedureRules],
+) -> OpenLimits:
+    """openclock.limits(…) and openclock.late_from(…) of every dossier of ``batch``, exactly;
+    tests/dossiers/test_openclock.py compares the rows with openclock's."""
+    clock = _Clock(calendar.tables)
+    b = batch
+    n = len(b.status)
+    fallback = np.zeros(n, dtype=np.bool_)
+    start, bad = clock.clock_start(b.received)
+    fallback |= bad
+    s, bad = clock.position(start)
+    fallback |= bad
+    _original, pos_original, pos_extended = _due_dates(clock, b, procedures, start, s, fallback)
+    end = _end_time(b, n)
+    has_end = end != NA
+    stop, bad = clock.position(np.where(has_end, end, b.received))
+    fallback |= bad & has_end
+
+    # The subtracted, completed pauses as spans (max(p(requested), s), p(completed)), c > r,
+    # sorted by r within each dossier.
+    kinds = b.pause_kind == KINDS[SUPPLEMENT]
+    if settings.subtract_financial_wait:
+        kinds |= b.pause_kind == KINDS[FINANCIAL]
+    counted = np.flatnonzero(kinds & (b.pause_completed != NA))
+    owner = b.pause_owner[counted]
+    r, bad_r = clock.position(b.pause_requested[counted])
+    c, bad_c = clock.position(b.pause_completed[counted])
+    _flag(fallback, owner, bad_r | bad_c)
+    r = np.maximum(r, s[owner])
+    keep = c > r
+    owner, r, c = owner[keep], r[keep], c[keep]
+    order = np.lexsort((r, owner))
+    owner, r, c = owner[order], r[order], c[order]
+    same = owner[1:] == owner[:-1]
+    exact = np.zeros(n, dtype=np.bool_)
+    exact[owner[1:][same & (r[1:] < c[:-1])]] = True
+    rank = np.arange(len(owner)) - np.searchsorted(owner, owner, side="left")
+
+    def limit(due: Array) -> Array:  # openclock.limit, one round per span rank
+        budget = np.maximum(0, due - s)
+        at = s.copy()
+        done = np.zeros(n, dtype=np.bool_)
+        for k in range(int(rank.max(initial=-1)) + 1):
+            here = rank == k
+            o, rk, ck = owner[here], r[here], c[here]
+            live = ~done[o]
+            o, rk, ck = o[live], rk[live], ck[live]
+            short = at[o] + budget[o] < rk
+            done[o[short]] = True
+            o, rk, ck = o[~short], rk[~short], ck[~short]
+            budget[o] -= rk - at[o]
+            at[o] = ck
+        t = at + budget
+        return np.where(has_end & (stop <= t), ALWAYS, t)
+
+    supplements = np.bincount(b.pause_owner[b.pause_kind == KINDS[SUPPLEMENT]], minlength=n)
+    forced = (supplements > 1) if settings.multiple_supplements_late else np.zeros(n, bool)
+    exact &= ~forced
+    never = forced | exact
+
+    def first_late_day(t: Array) -> Array:  # openclock.late_from, as days since 1970
+        moment, beyond = clock.moment_at(np.where(t >= 0, t + 1, 1))
+        day = np.where(beyond, _LAST, moment // DAY_US)
+        return np.where(t < 0, -1, np.where(t == ALWAYS, _LAST, day))
+
+    deadline = np.where(never, NEVER, limit(pos_original))
+    deadline_extended = np.where(never, NEVER, limit(pos_extended))
+    return OpenLimits(
+        deadline=deadline,
+        deadline_extended=deadline_extended,
+        late_from=first_late_day(deadline),
+        late_from_extended=first_late_day(deadline_extended),
+        exact=exact,
         fallback=fallback,
     )
 

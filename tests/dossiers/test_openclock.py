@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import random
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -13,7 +14,7 @@ from django.db.models import Q
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chiso.dossiers import openclock, rollups
+from chiso.dossiers import openclock, rollups, vectorised
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.ingest import derive_dossier, ingest_records
 from chiso.dossiers.models import DailyRollup, Dossier, MonthlyRollup, OpenDossier, Procedure
@@ -322,3 +323,95 @@ def test_monthly_rollups_and_open_rows_always_equal_their_rebuild(
         openclock.rebuild()
         assert open_rows() == kept
     assert sum(r[3] for r in monthly_table()) == Dossier.objects.filter(is_counted=True).count()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "subtract_financial, multiple_late", [(False, True), (True, True), (True, False)]
+)
+def test_recompute_writes_the_same_deadlines_as_the_ingest(
+    world: Any, settings: Any, subtract_financial: bool, multiple_late: bool
+) -> None:
+    # The ingest writes each open dossier's deadlines with openclock (rules.py's calendar
+    # arithmetic); recompute computes them for whole chunks with vectorised.open_limits.
+    # Both, under every rule setting (overlapping pauses, several supplement requests).
+    settings.DOSSIERS_SUBTRACT_FINANCIAL_WAIT = subtract_financial
+    settings.DOSSIERS_MULTIPLE_SUPPLEMENTS_LATE = multiple_late
+    make_procedures()
+    records = random_records(3, 150)
+    for r in records[::3]:  # a financial wait as well, overlapping the supplements at times
+        r["DanhSachNghiaVuTaiChinh"] = [
+            {"NgayYeuCau": p["NgayYeuCauBoSung"], "NgayHoanThanh": p["NgayCongDanBoSung"]}
+            for p in r.get("DanhSachHoSoBoSung", [])
+        ] + [{"NgayYeuCau": r["NgayTiepNhan"], "NgayHoanThanh": r["NgayHenTra"]}]
+    ingest_records(records)
+    by_ingest = open_rows()
+    assert len(by_ingest) > 30 and any(row[-1] for row in by_ingest) == subtract_financial
+    recompute(chunk=40)
+    assert open_rows() == by_ingest
+    recompute(chunk=25, open_only=True)
+    assert open_rows() == by_ingest
+
+
+def _item(d: DossierInput) -> tuple[Any, ...]:
+    """``d`` as one item of vectorised.derive_batch (procedure, raw, pauses, apologies, steps)."""
+    procedure = SimpleNamespace(
+        time_limit=d.time_limit,
+        time_unit=d.time_unit,
+        has_fee=False,
+        paper_result=False,
+        full_online_eligible=False,
+    )
+    raw = {
+        "status": d.status,
+        "channel": 1,
+        "received_at": d.received_at,
+        "due_initial": d.due_initial,
+        "due_at": d.due_at,
+        "finished_at": d.finished_at,
+        "returned_at": d.returned_at,
+        "fee_total": 0,
+        "paid_online": 0,
+        "result_channel": 1,
+        "e_result": False,
+        "digitised": False,
+        "reused_data": False,
+    }
+    pauses = [(p.kind, p.requested_at, p.completed_at) for p in d.pauses]
+    return procedure, raw, pauses, list(d.apologies), []
+
+
+def _date(days: int) -> datetime.date:
+    if days < 0:
+        return datetime.date.min
+    if days > 10**6:
+        return datetime.date.max
+    return datetime.date(1970, 1, 1) + datetime.timedelta(days=days)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    dossiers=st.lists(open_dossier(), min_size=1, max_size=8),
+    calendar=st.sampled_from(sorted(CALENDARS)),
+    multiple_late=st.booleans(),
+    subtract_financial=st.booleans(),
+)
+def test_the_vectorised_deadlines_are_openclocks(
+    dossiers: list[DossierInput], calendar: str, multiple_late: bool, subtract_financial: bool
+) -> None:
+    # recompute writes the open dossiers' deadlines with vectorised.open_limits; the ingest
+    # with openclock.limits and late_from. The same numbers for every dossier of a batch.
+    cal = CALENDARS[calendar]
+    rules = RuleSettings(
+        multiple_supplements_late=multiple_late, subtract_financial_wait=subtract_financial
+    )
+    batch, procedures = vectorised._batch([_item(d) for d in dossiers], cal.day_minutes)
+    got = vectorised.open_limits(cal, rules, batch, procedures)
+    assert not got.fallback.any()
+    for i, d in enumerate(dossiers):
+        found = openclock.limits(cal, d, rules)
+        t, t_ext = found if found is not None else (openclock.NEVER, openclock.NEVER)
+        assert (got.deadline[i], got.deadline_extended[i]) == (t, t_ext)
+        assert got.exact[i] == (found is None)
+        assert _date(int(got.late_from[i])) == openclock.late_from(cal, t)
+        assert _date(int(got.late_from_extended[i])) == openclock.late_from(cal, t_ext)
