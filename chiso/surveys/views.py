@@ -368,8 +368,7 @@ def _entry_rows(spec: Any, raw: dict[str, Any], errors: dict[str, str]) -> list[
                 "hint": hint,
                 "value": raw.get(q.code, ""),
                 "error": errors.get(q.code, ""),
-                # digits of the largest code: a single choice among ≤ 9 options is one key
-                "width": len(str(max(q.option_values()))) if q.type in ("scale", "single") else 0,
+                "numeric": q.type in ("scale", "single", "number"),
             }
         )
     return rows
@@ -392,7 +391,9 @@ def _paper_questionnaire(campaign: Campaign) -> Questionnaire | None:
 def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     """Keyboard-first keying: the operator picks the agency of the batch once, then for each
     form types its number and one short answer per question (digits 1–5 for the scale, 0 for
-    no opinion, option numbers separated by commas), Tab to move, Enter to save."""
+    no opinion, option numbers separated by commas), Tab to move, Enter to save. A form blank
+    for more than half of its questions is saved only after the operator confirms it (a second
+    POST with ``confirm_blanks=1``), so the check works without JavaScript."""
     campaign = _campaign(request, pk, (Role.SURVEY_OPERATOR,))
     agencies = list(campaign.agencies.order_by("name"))
     source = request.POST if request.method == "POST" else request.GET
@@ -411,6 +412,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
     errors: dict[str, str] = {}
     number = ""
     status = 200
+    blanks = ""  # the question asked when most answers are blank (actions.MostlyBlank)
     if request.method == "POST" and agency is not None:
         number = request.POST.get("form_number", "").strip()
         raw = {q.code: request.POST.get(q.code, "") for q in spec.questions()}
@@ -423,7 +425,10 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
                 number=number,
                 raw=raw,
                 seconds=int(seconds) if seconds.isdigit() else 0,
+                confirm_blanks=request.POST.get("confirm_blanks") == "1",
             )
+        except actions.MostlyBlank as error:
+            blanks = str(error)
         except actions.FieldErrors as error:
             errors, status = error.errors, 400
             messages.error(request, str(error))
@@ -449,6 +454,7 @@ def paper_entry(request: HttpRequest, pk: int) -> HttpResponse:
             "questionnaires": campaign.questionnaires.order_by("pk"),
             "rows": _entry_rows(spec, raw, errors),
             "number": number,
+            "blanks": blanks,
         },
         status=status,
     )

@@ -65,9 +65,10 @@ def test_a_form_is_refused_under_the_wrong_agency(world: Any, campaign: Any, for
 def test_the_same_operator_cannot_key_a_form_twice_and_others_cannot_key(
     world: Any, campaign: Any, form: Any
 ) -> None:
-    key_form(campaign, actor=world.mai, agency=world.stp, number=form.form_number, raw={})
+    raw = sipas_answers()
+    key_form(campaign, actor=world.mai, agency=world.stp, number=form.form_number, raw=raw)
     with pytest.raises(SurveyError, match="đã nhập phiếu"):
-        key_form(campaign, actor=world.mai, agency=world.stp, number=form.form_number, raw={})
+        key_form(campaign, actor=world.mai, agency=world.stp, number=form.form_number, raw=raw)
     with pytest.raises(PermissionDenied):
         key_form(campaign, actor=world.lan, agency=world.stp, number=form.form_number, raw={})
 

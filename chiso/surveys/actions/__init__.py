@@ -16,7 +16,7 @@ from chiso.surveys.actions.online import (
     submit_response,
     submit_whole_form,
 )
-from chiso.surveys.actions.paper import FieldErrors, key_form, reconcile_form
+from chiso.surveys.actions.paper import FieldErrors, MostlyBlank, key_form, reconcile_form
 from chiso.surveys.actions.quality import set_excluded
 from chiso.surveys.actions.questionnaires import (
     load_questionnaire,
@@ -28,6 +28,7 @@ from chiso.surveys.actions.samples import draw_sample, import_contacts, issue_in
 __all__ = [
     "FieldErrors",
     "FormErrors",
+    "MostlyBlank",
     "RateLimited",
     "SurveyError",
     "close_campaign",

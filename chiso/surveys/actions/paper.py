@@ -32,6 +32,40 @@ class FieldErrors(SurveyError):
         self.errors = errors
 
 
+class MostlyBlank(SurveyError):
+    """More than half of the questions asked are blank: the operator confirms the paper really
+    is so (``confirm_blanks``) before the keying is stored."""
+
+    def __init__(self, blank: int, asked: int):
+        super().__init__(
+            _(
+                "%(blank)s of the %(asked)s questions are blank. Check the paper: if it really "
+                "is so, confirm to save the form as keyed."
+            )
+            % {"blank": blank, "asked": asked}
+        )
+        self.blank, self.asked = blank, asked
+
+
+def _check_blanks(spec: Any, answers: dict[str, Any], number: str, confirmed: bool) -> None:
+    """Refuse a keying without any answer, and one blank for more than half of the questions
+    asked unless ``confirmed``: a stray Enter after the form number, or answers keyed into the
+    wrong boxes, must not silently become a keying (the second operator may repeat the slip,
+    and two equal keyings make the form count)."""
+    if not answers:
+        raise SurveyError(
+            _(
+                "Form %(number)s has no answer at all: nothing was saved. Key its answers; a "
+                "paper form returned blank is not keyed."
+            )
+            % {"number": number}
+        )
+    asked = [q for q in spec.questions() if q.asked(answers)]
+    blank = sum(1 for q in asked if q.code not in answers)
+    if 2 * blank > len(asked) and not confirmed:
+        raise MostlyBlank(blank, len(asked))
+
+
 @dataclass(frozen=True)
 class KeyingOutcome:
     entry: PaperEntry
@@ -93,9 +127,12 @@ def key_form(
     number: str,
     raw: Mapping[str, Raw],
     seconds: int = 0,
+    confirm_blanks: bool = False,
 ) -> KeyingOutcome:
     """Store one operator's keying of a paper form. Blank answers stay blank (paper allows
-    them); unreadable ones raise :class:`FieldErrors` and store nothing."""
+    them); unreadable ones raise :class:`FieldErrors` and store nothing. A keying without any
+    answer is refused, and one blank for more than half of the questions raises
+    :class:`MostlyBlank` unless ``confirm_blanks``."""
     require_operator(actor)
     if campaign.status != Campaign.Status.OPEN:
         raise SurveyError(_("This survey is not collecting answers."))
@@ -112,6 +149,7 @@ def key_form(
     answers, errors = clean_answers(spec, raw, require=False)
     if errors:
         raise FieldErrors(errors)
+    _check_blanks(spec, answers, form.form_number, confirm_blanks)
     entry = PaperEntry.objects.create(
         invitation=form, operator=actor, answers=answers, seconds=max(0, min(seconds, 3600))
     )
