@@ -43,7 +43,8 @@ def test_the_reform_office_removes_it_after_confirming(world: Any, assigned: Rou
     assert "Trần Văn Minh" in text and "Sở Tư pháp" in text
     assert 'name="csrfmiddlewaretoken"' in text and 'method="post"' in text
 
-    done = client.post(_url(assigned, world.stp), follow=True)
+    assert f'name="appraiser" value="{world.minh.pk}"' in text  # the person named is pinned
+    done = client.post(_url(assigned, world.stp), {"appraiser": world.minh.pk}, follow=True)
 
     assert done.redirect_chain[-1][0].endswith(
         reverse("assessments:round", args=[assigned.pk]) + "#appraisers"

@@ -220,10 +220,15 @@ def assign_appraiser(
 
 
 @transaction.atomic
-def unassign_appraiser(rnd: Round, agency: Agency, field_code: str, *, actor: Any) -> None:
+def unassign_appraiser(
+    rnd: Round, agency: Agency, field_code: str, *, actor: Any, shown: int | None = None
+) -> None:
     """Leave one field of one agency without an appraiser, in the stages it can be assigned.
 
     Items already appraised keep their values; the field just has nobody to appraise it.
+    ``shown`` is the id of the appraiser the confirmation page named: if a colleague has
+    assigned someone else since, nothing is removed (the person confirmed is not the one who
+    would go).
     """
     require_reform_office(actor)
     _lock(rnd)
@@ -237,6 +242,19 @@ def unassign_appraiser(rnd: Round, agency: Agency, field_code: str, *, actor: An
         raise AssessmentError(
             _("Field %(code)s of %(agency)s has no appraiser.")
             % {"code": field_code, "agency": agency.name}
+        )
+    if shown is not None and existing.user_id != shown:
+        raise AssessmentError(
+            _(
+                "The appraiser of field %(code)s of %(agency)s changed after this page was "
+                "shown: it is now %(name)s. Nothing was removed; confirm again if %(name)s "
+                "should go."
+            )
+            % {
+                "code": field_code,
+                "agency": agency.name,
+                "name": existing.user.get_full_name() or existing.user.get_username(),
+            }
         )
     old = existing.user.get_username()
     record(

@@ -358,7 +358,8 @@ def round_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def round_unassign(request: HttpRequest, pk: int, agency_pk: int, field_code: str) -> HttpResponse:
     """GET asks to confirm removing the appraiser of one field of one agency; POST removes it
-    through :func:`actions.unassign_appraiser` (audited). The reform office only; an agency not
+    through :func:`actions.unassign_appraiser` (audited), only if that field's appraiser is
+    still the one the page named (its id in the form). The reform office only; an agency not
     evaluated in the round, or a field without an appraiser, is 404."""
     scope.require_reform_office(request.user)
     rnd = get_object_or_404(Round.objects.select_related("block", "framework"), pk=pk)
@@ -372,8 +373,15 @@ def round_unassign(request: HttpRequest, pk: int, agency_pk: int, field_code: st
     back = reverse("assessments:round", args=[rnd.pk]) + "#appraisers"
     error = ""
     if request.method == "POST":
+        shown = request.POST.get("appraiser", "")
         try:
-            actions.unassign_appraiser(rnd, assignment.agency, field_code, actor=request.user)
+            if not shown.isdigit():  # a form from before the page pinned the appraiser
+                raise actions.AssessmentError(
+                    _("This page is out of date: check who appraises the field and confirm again.")
+                )
+            actions.unassign_appraiser(
+                rnd, assignment.agency, field_code, actor=request.user, shown=int(shown)
+            )
         except actions.AssessmentError as e:
             error = str(e)
         else:
