@@ -83,6 +83,7 @@ ACTION_LABELS = {
     "plans.task.updated": _("Task changed"),
     "reports.job.requested": _("Report requested"),
     "reports.job.timed_out": _("Report marked failed after the time limit"),
+    "reports.jobs.cleaned": _("Expired report files cleaned up"),
     "results.computed": _("Results computed"),
     "results.finalised": _("Results finalised"),
     "results.published": _("Results published"),

@@ -13,8 +13,9 @@ Finished files are kept ``CHISO_REPORT_JOB_DAYS`` days; ``chiso report_jobs clea
 
 A job whose process died (a restarted web server kills its threads) would stay pending or
 running for ever: after ``CHISO_REPORT_JOB_TIMEOUT_MINUTES`` minutes :func:`fail_timed_out`
-marks it failed with a message asking to generate it again. The cleanup command does it for
-every job; the job's page does it for its own job when it loads.
+marks it failed (``error`` holds the code ``timed-out:<minutes>``; the page words it in the
+reader's language, ``ReportJob.error_message``) and its page offers to generate it again. The
+cleanup command does it for every job; the job's page does it for its own job when it loads.
 
 A job is claimed with one conditional UPDATE (pending → running), so a thread and a worker never
 run the same job twice, on SQLite as on PostgreSQL.
@@ -40,8 +41,9 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts import scope
 from chiso.audit.actions import record
+from chiso.core.checks import whole_minutes
 from chiso.reports.data import ranked_scores
-from chiso.reports.models import ReportJob
+from chiso.reports.models import TIMED_OUT, ReportJob, timed_out_message
 from chiso.reports.pdf import province_pdf_for, scorecard_pdf
 from chiso.reports.xlsx import result_table_xlsx
 from chiso.results.models import ResultSet
@@ -229,12 +231,10 @@ def start_in_background(job: ReportJob) -> None:
     )
 
 
-def timed_out_message(minutes: int) -> str:
-    """What a job failed by :func:`fail_timed_out` tells its requester."""
-    return _(
-        "Not finished after %(minutes)s minutes: the process making it has probably stopped. "
-        "Generate it again."
-    ) % {"minutes": minutes}
+def timeout_minutes() -> int | None:
+    """``CHISO_REPORT_JOB_TIMEOUT_MINUTES``, or ``None`` when it is not a whole number above 0
+    (the system check ``chiso.E001`` refuses such a value at start-up, chiso/core/checks.py)."""
+    return whole_minutes(settings.CHISO_REPORT_JOB_TIMEOUT_MINUTES)
 
 
 def fail_timed_out(
@@ -252,7 +252,12 @@ def fail_timed_out(
     only for their own (the job page does it for the job it shows). A runner still alive that
     finishes later stores its result over the failure (``_execute``), so no file is lost.
     """
-    wait = settings.CHISO_REPORT_JOB_TIMEOUT_MINUTES if minutes is None else minutes
+    wait = timeout_minutes() if minutes is None else minutes
+    if wait is None:
+        # Refused by the system check at start-up; a server started without the check
+        # (gunicorn runs none) must still show its pages, so nothing times out here.
+        log.error("CHISO_REPORT_JOB_TIMEOUT_MINUTES is not a whole number above 0: ignored")
+        return []
     if wait <= 0:
         raise ValueError(_("The report job timeout must be a positive number of minutes."))
     chosen = ReportJob.objects.all() if jobs is None else jobs
@@ -263,13 +268,13 @@ def fail_timed_out(
     stale = Q(status=Status.PENDING, requested_at__lt=cutoff) | Q(
         status=Status.RUNNING, started_at__lt=cutoff
     )
-    message = timed_out_message(wait)
+    message = timed_out_message(wait)  # the audit row's reason, in the actor's language
     marked = []
     with transaction.atomic():
         for job in chosen.select_for_update().filter(stale).order_by("requested_at", "pk"):
             # Conditional on the status read: a runner that finished meanwhile keeps its result.
             if not ReportJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=Status.FAILED, error=message, finished_at=moment
+                status=Status.FAILED, error=TIMED_OUT.format(minutes=wait), finished_at=moment
             ):
                 continue
             record(
@@ -279,7 +284,8 @@ def fail_timed_out(
                 reason=message,
                 data={"status": [job.status, Status.FAILED.value], "minutes": wait},
             )
-            job.status, job.error, job.finished_at = Status.FAILED, message, moment
+            job.status, job.finished_at = Status.FAILED, moment
+            job.error = TIMED_OUT.format(minutes=wait)
             marked.append(job)
     return marked
 

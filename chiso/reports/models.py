@@ -8,11 +8,26 @@ Rows are written only by :mod:`chiso.reports.jobs`.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+# ``error`` of a job failed for taking too long: a code, not a sentence, so that the message
+# is written when it is shown, in the reader's language (review s5, L2).
+TIMED_OUT = "timed-out:{minutes}"
+_TIMED_OUT = re.compile(r"^timed-out:(\d+)$")
+
+
+def timed_out_message(minutes: int) -> str:
+    """What a job failed after ``minutes`` minutes tells its requester (active language)."""
+    return gettext(
+        "Not finished after %(minutes)s minutes: the process making it has probably stopped. "
+        "Generate it again."
+    ) % {"minutes": minutes}
 
 
 class ReportJob(models.Model):
@@ -63,6 +78,14 @@ class ReportJob(models.Model):
     def path(self) -> Path:
         """Where the finished file lies (server-made name, never the user's)."""
         return Path(settings.MEDIA_ROOT) / "reports" / self.key
+
+    @property
+    def error_message(self) -> str:
+        """Why the job failed, for its page: a time-out in the reader's language; any other
+        failure as stored (the exception's message), as are time-outs stored as sentences by
+        earlier versions."""
+        timed_out = _TIMED_OUT.match(self.error)
+        return timed_out_message(int(timed_out.group(1))) if timed_out else self.error
 
     @property
     def is_active(self) -> bool:

@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from chiso.accounts import scope
+from chiso.org.models import Block
 from chiso.reports.filenames import attachment
 from chiso.reports.jobs import NoResults, fail_timed_out, request_job, start_in_background
 from chiso.reports.models import ReportJob
@@ -125,20 +126,32 @@ def _own_job(request: HttpRequest, key: str) -> ReportJob:
     return get_object_or_404(mine)
 
 
+def _block_names(jobs: list[ReportJob]) -> dict[int, str]:
+    """Job id → the name of its block that year ("Khối sở, ban, ngành"), for the pages; the
+    code when the block is gone, nothing for a job of the whole province."""
+    codes = {j.block_code for j in jobs if j.block_code}
+    names = {(b.code, b.year): b.name for b in Block.objects.filter(code__in=codes)}
+    return {j.pk: names.get((j.block_code, j.year), j.block_code) for j in jobs if j.block_code}
+
+
 @require_GET
 @login_required
 def job_list(request: HttpRequest) -> HttpResponse:
     scope.require_any_role(request.user)
     mine = ReportJob.objects.filter(requested_by_id=request.user.pk)
     fail_timed_out(actor=request.user, jobs=mine)
-    jobs = mine[:30]
-    return render(request, "reports/job_list.html", {"jobs": jobs})
+    jobs = list(mine[:30])
+    names = _block_names(jobs)
+    rows = [(job, names.get(job.pk, "")) for job in jobs]
+    return render(request, "reports/job_list.html", {"rows": rows})
 
 
 @require_GET
 @login_required
 def job_detail(request: HttpRequest, key: str) -> HttpResponse:
-    return render(request, "reports/job.html", {"job": _own_job(request, key)})
+    job = _own_job(request, key)
+    block = _block_names([job]).get(job.pk, "")
+    return render(request, "reports/job.html", {"job": job, "block_name": block})
 
 
 @require_GET

@@ -24,4 +24,4 @@ def test_byte_count_is_grouped_per_language(demo: None) -> None:
     printed = cleanup()
 
     assert "1 việc hết hạn, 1 tệp đã xoá, 1.234.567 byte (giữ 7 ngày)" in printed
-    assert "1 jobs expired, 1 files deleted, 1,234,567 bytes (kept 7 days)" in printed
+    assert "1 job expired, 1 file deleted, 1,234,567 bytes (kept 7 days)" in printed

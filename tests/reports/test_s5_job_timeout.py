@@ -61,8 +61,8 @@ def test_cleanup_fails_only_jobs_older_than_the_timeout(world: Any) -> None:
     assert "2 jobs unfinished after 30 minutes marked failed" in printed
     for j in (dead, lost, busy):
         j.refresh_from_db()
-    assert (dead.status, dead.error) == ("failed", MESSAGE)
-    assert (lost.status, lost.error) == ("failed", MESSAGE)
+    assert (dead.status, dead.error_message) == ("failed", MESSAGE)
+    assert (lost.status, lost.error_message) == ("failed", MESSAGE)
     assert busy.status == "running" and busy.error == ""
     rows = AuditEvent.objects.filter(action="reports.job.timed_out").order_by("pk")
     assert [(r.object_id, r.data, r.reason) for r in rows] == [

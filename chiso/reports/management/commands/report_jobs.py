@@ -17,12 +17,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
-from chiso.reports.jobs import clean_up_expired, fail_timed_out, run_pending
+from chiso.reports.jobs import clean_up_expired, fail_timed_out, run_pending, timeout_minutes
 from chiso.reports.models import ReportJob
+
+
+def _vi(count: int) -> str:
+    """Vietnamese groups thousands with a dot (1.497.437)."""
+    return f"{count:,}".replace(",", ".")
+
+
+def _en(count: int, one: str, many: str) -> str:
+    """English groups with a comma and says "1 job", "2 jobs"."""
+    return f"{count:,} {one if count == 1 else many}"
 
 
 class Command(BaseCommand):
@@ -45,7 +54,9 @@ class Command(BaseCommand):
         def report(job: ReportJob) -> None:
             if job.status == ReportJob.Status.FAILED:
                 failed.append(job)
-                self.stdout.write(f"{job.key} {job.kind} {job.year}: LỖI / FAILED: {job.error}")
+                self.stdout.write(
+                    f"{job.key} {job.kind} {job.year}: LỖI / FAILED: {job.error_message}"
+                )
             else:
                 self.stdout.write(
                     f"{job.key} {job.kind} {job.year} {job.block_code}: "
@@ -58,6 +69,12 @@ class Command(BaseCommand):
             raise CommandError(f"{len(failed)} việc lỗi / jobs failed")
 
     def _clean_up(self, days: int | None) -> None:
+        minutes = timeout_minutes()
+        if minutes is None:  # also refused by `chiso check` (chiso/core/checks.py)
+            raise CommandError(
+                "CHISO_REPORT_JOB_TIMEOUT_MINUTES phải là một số phút nguyên lớn hơn 0 / "
+                "must be a whole number of minutes above 0"
+            )
         try:
             # The refusal and the stored messages in Vietnamese, as the other commands.
             with translation.override("vi"):
@@ -65,15 +82,15 @@ class Command(BaseCommand):
                 done = clean_up_expired(actor=None, days=days)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        minutes = settings.CHISO_REPORT_JOB_TIMEOUT_MINUTES
+        failed = len(timed_out)
         self.stdout.write(
-            f"{len(timed_out)} việc quá {minutes} phút chưa xong, đánh dấu lỗi / "
-            f"{len(timed_out)} jobs unfinished after {minutes} minutes marked failed"
+            f"{_vi(failed)} việc quá {_vi(minutes)} phút chưa xong, đánh dấu lỗi / "
+            f"{_en(failed, 'job', 'jobs')} unfinished after {_en(minutes, 'minute', 'minutes')} "
+            "marked failed"
         )
-        # Vietnamese groups thousands with a dot (1.497.437), English with a comma.
-        vi_bytes = f"{done.bytes:,}".replace(",", ".")
         self.stdout.write(
-            f"{done.jobs} việc hết hạn, {done.files} tệp đã xoá, {vi_bytes} byte "
-            f"(giữ {done.days} ngày) / {done.jobs} jobs expired, {done.files} files deleted, "
-            f"{done.bytes:,} bytes (kept {done.days} days)"
+            f"{_vi(done.jobs)} việc hết hạn, {_vi(done.files)} tệp đã xoá, {_vi(done.bytes)} byte "
+            f"(giữ {_vi(done.days)} ngày) / {_en(done.jobs, 'job', 'jobs')} expired, "
+            f"{_en(done.files, 'file', 'files')} deleted, {_en(done.bytes, 'byte', 'bytes')} "
+            f"(kept {_en(done.days, 'day', 'days')})"
         )
