@@ -26,6 +26,16 @@ def envint(name: str, default: str) -> int:
     return int(os.environ.get(name, default))
 
 
+def envwhole(name: str, default: str) -> int | str:
+    """``name`` as a whole number, or its text when it is not one: the system checks
+    (chiso/core/checks.py) then refuse it naming the variable, instead of a traceback."""
+    text = os.environ.get(name, default).strip()
+    try:
+        return int(text)
+    except ValueError:
+        return text
+
+
 def envsecret(name: str, default: str = "") -> str:
     """Return the value of ``name``, or the contents of the file named by ``name_FILE``.
 
@@ -172,8 +182,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 CHISO_EVIDENCE_MAX_BYTES = envint("CHISO_EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024))
 # Days a finished report job's file is kept before `chiso report_jobs cleanup` deletes it.
 CHISO_REPORT_JOB_DAYS = envint("CHISO_REPORT_JOB_DAYS", "7")
-# Minutes after which a report job still pending or running is marked failed (its process died).
-CHISO_REPORT_JOB_TIMEOUT_MINUTES = envint("CHISO_REPORT_JOB_TIMEOUT_MINUTES", "30")
+# Minutes after which a report job still pending or running is marked failed (its process died);
+# a whole number above 0, checked at start-up (chiso/core/checks.py).
+CHISO_REPORT_JOB_TIMEOUT_MINUTES = envwhole("CHISO_REPORT_JOB_TIMEOUT_MINUTES", "30")
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -239,6 +250,14 @@ SURVEY_SEND_PAUSE = envint("CHISO_SURVEY_SEND_PAUSE", "1")
 SURVEY_SEND_LIMIT = envint("CHISO_SURVEY_SEND_LIMIT", "500")
 SURVEY_MAX_SENDS = envint("CHISO_SURVEY_MAX_SENDS", "3")
 SURVEY_REMINDER_GAP_HOURS = envint("CHISO_SURVEY_REMINDER_GAP_HOURS", "24")
+
+# The one-stop clock (chiso/dossiers/conf.py, docs/configuration.md): office hours ("":
+# 07:30-11:30,13:00-17:00), the time after which a dossier counts from the next working day
+# ("": the close of office), and the minutes after which a background recompute still waiting
+# or running is marked failed. Checked at start-up (chiso/core/checks.py).
+DOSSIERS_OFFICE_HOURS = os.environ.get("CHISO_OFFICE_HOURS", "").strip()
+DOSSIERS_RECEIPT_CUTOFF = os.environ.get("CHISO_RECEIPT_CUTOFF", "").strip()
+DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES = envwhole("CHISO_RECOMPUTE_TIMEOUT_MINUTES", "60")
 
 # Plan task deadlines count "working" days on the dossiers' working calendar (public holidays,
 # announced day swaps) or plain "calendar" days (docs/plans.md).

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from chiso.audit.actions import record
 from chiso.audit.models import AuditEvent
+from chiso.core.checks import whole_minutes
 from chiso.dossiers.actions import ACTIVE
 from chiso.dossiers.models import Dossier, RecomputeJob
 from chiso.dossiers.recompute import FullRecomputeNeeded, recompute
@@ -44,7 +45,10 @@ IMPORT_ACTIONS = ("dossiers.import", "dossiers.push")
 
 
 def timeout_minutes() -> int:
-    return int(getattr(settings, "DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES", 60))
+    """``DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES`` (``CHISO_RECOMPUTE_TIMEOUT_MINUTES``). A value
+    that is not a whole number above 0 is refused at start-up (chiso/core/checks.py); a server
+    started without the checks uses 60 rather than failing the recompute page."""
+    return whole_minutes(getattr(settings, "DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES", 60)) or 60
 
 
 def _progress(job: RecomputeJob, done: int, total: int) -> None:

@@ -183,7 +183,7 @@ def test_the_command_prints_a_summary_and_a_progress_bar(
     call_command("dossiers", "import", str(path))
     captured = capsys.readouterr()
     assert "1 hồ sơ nhận, 1 dòng lỗi" in captured.out
-    assert "100.0%" in captured.err
+    assert "100,0%" in captured.err  # Vietnamese decimal comma
     call_command("dossiers", "recompute")
     assert rollup_rows() == reference_rows()
 

@@ -73,7 +73,7 @@ def test_2025_lists_the_holidays_the_swap_and_the_working_days_worked_by_hand(
     assert counts[:5] == ["17", "20", "21", "21", "20"] and counts[-1] == "250"
     assert "07:30–11:30, 13:00–17:00" in html and "8 giờ = 1 ngày làm việc" in html
     assert "giờ đóng cửa (17:00)" in html
-    assert "DOSSIERS_OFFICE_HOURS" in html and "DOSSIERS_RECEIPT_CUTOFF" in html
+    assert "biến môi trường CHISO_OFFICE_HOURS" in html and "CHISO_RECEIPT_CUTOFF" in html
 
 
 @override_settings(DOSSIERS_RECEIPT_CUTOFF="15:00")

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import translation
 
-from chiso.dossiers.actions import set_calendar_day
+from chiso.dossiers.actions import CalendarDayRefused, set_calendar_day
 from chiso.dossiers.catalogue import import_procedures, import_templates
 from chiso.dossiers.ingest import BATCH_SIZE, import_file
 from chiso.dossiers.petitions import import_petitions
@@ -29,6 +30,11 @@ from chiso.dossiers.recompute import FullRecomputeNeeded, recompute
 from chiso.dossiers.scorecard import publish_facts
 from chiso.dossiers.serviceinputs import import_inputs
 from chiso.org.models import Agency
+
+
+def vi_number(value: float) -> str:
+    """A whole number grouped the Vietnamese way (84.088), as the command's words are."""
+    return f"{value:,.0f}".replace(",", ".")
 
 
 class ProgressBar:
@@ -44,9 +50,10 @@ class ProgressBar:
         share = done / total if total else 1.0
         filled = int(30 * share)
         rate = done / max(time.monotonic() - self.started, 1e-6)
+        percent = f"{share:6.1%}".replace(".", ",")  # " 42,5%": a decimal comma in Vietnamese
         self.stream.write(
-            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {share:6.1%} "
-            f"{done}/{total} dòng, {rate:,.0f} dòng/s"
+            f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {percent} "
+            f"{vi_number(done)}/{vi_number(total)} dòng, {vi_number(rate)} dòng/s"
         )
         if done >= total:
             self.stream.write("\n")
@@ -131,9 +138,10 @@ class Command(BaseCommand):
                     continue
                 rate = report.accepted / report.seconds if report.seconds else 0
                 self.stdout.write(
-                    f"{path}: {report.accepted} hồ sơ nhận, {report.quarantined} dòng lỗi "
-                    f"(cách ly), {report.skipped} dòng đã nhập ở lần chạy trước; "
-                    f"{report.seconds} s ({rate:,.0f} hồ sơ/s)."
+                    f"{path}: {vi_number(report.accepted)} hồ sơ nhận, "
+                    f"{vi_number(report.quarantined)} dòng lỗi (cách ly), "
+                    f"{vi_number(report.skipped)} dòng đã nhập ở lần chạy trước; "
+                    f"{report.seconds} s ({vi_number(rate)} hồ sơ/s)."
                 )
         if options["json"]:
             self.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
@@ -149,7 +157,8 @@ class Command(BaseCommand):
             raise CommandError(str(e)) from e
         which = "hồ sơ đang giải quyết" if options["open"] else "hồ sơ"
         self.stdout.write(
-            f"Đã tính lại {report.dossiers} {which} ({report.changed} thay đổi) "
+            f"Đã tính lại {vi_number(report.dossiers)} {which} ({vi_number(report.changed)} "
+            "thay đổi) "
             "và các bảng tổng hợp."
         )
 
@@ -188,7 +197,14 @@ class Command(BaseCommand):
             day = datetime.datetime.strptime(options["date"], "%d/%m/%Y").date()
         except ValueError as e:
             raise CommandError(f"Ngày không hợp lệ: {options['date']} (dd/mm/yyyy)") from e
-        set_calendar_day(day, is_working=options["is_working"], note=options["note"], actor=None)
+        try:
+            # In Vietnamese, as the command's other messages.
+            with translation.override("vi"):
+                set_calendar_day(
+                    day, is_working=options["is_working"], note=options["note"], actor=None
+                )
+        except CalendarDayRefused as e:
+            raise CommandError(str(e)) from e
         self.stdout.write(
             f"Đã ghi lịch ngày {day:%d/%m/%Y}. Chạy 'chiso dossiers recompute' để tính lại hồ sơ."
         )

@@ -1,0 +1,80 @@
+"""System checks of the settings read from the environment (``chiso check``, ``manage.py
+check``, and every management command and ``runserver`` at start-up).
+
+A wrong value is refused here, naming the environment variable to correct, rather than
+surfacing later as an error page (review s5, L1). The messages are in Vietnamese and English,
+as the other command-line output. docs/configuration.md lists the variables.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.checks import Error, register
+
+from chiso.dossiers.workcalendar import parse_sessions
+
+# setting → (environment variable, check id) of the whole numbers of minutes.
+MINUTES = {
+    "CHISO_REPORT_JOB_TIMEOUT_MINUTES": ("CHISO_REPORT_JOB_TIMEOUT_MINUTES", "chiso.E001"),
+    "DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES": ("CHISO_RECOMPUTE_TIMEOUT_MINUTES", "chiso.E002"),
+}
+
+
+def whole_minutes(value: Any) -> int | None:
+    """``value`` when it is a whole number above 0, else ``None``."""
+    valid = isinstance(value, int) and not isinstance(value, bool) and value > 0
+    return value if valid else None
+
+
+@register()
+def check_minutes(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    errors = []
+    for name, (variable, ident) in MINUTES.items():
+        value = getattr(settings, name, None)
+        if value is not None and whole_minutes(value) is None:
+            errors.append(
+                Error(
+                    f"{variable} phải là một số phút nguyên lớn hơn 0, đang là {value!r} / "
+                    f"{variable} must be a whole number of minutes above 0, not {value!r}",
+                    hint=f"Sửa hoặc bỏ biến môi trường {variable} / correct or unset {variable}",
+                    id=ident,
+                )
+            )
+    return errors
+
+
+@register()
+def check_office_hours(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """Office hours as ``07:30-11:30,13:00-17:00`` (increasing sessions) and the receipt
+    cut-off as ``15:00``, both optional: read only when the calendar is first built, a wrong
+    value would otherwise break every page that measures dossiers."""
+    errors = []
+    hours = getattr(settings, "DOSSIERS_OFFICE_HOURS", "")
+    if hours:
+        try:
+            parse_sessions(hours)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"CHISO_OFFICE_HOURS không đọc được: {hours!r}; viết như "
+                    f"07:30-11:30,13:00-17:00 (các buổi tăng dần) / CHISO_OFFICE_HOURS cannot "
+                    f"be read: {hours!r}; write it as 07:30-11:30,13:00-17:00 (increasing)",
+                    id="chiso.E003",
+                )
+            )
+    cutoff = getattr(settings, "DOSSIERS_RECEIPT_CUTOFF", "")
+    if cutoff:
+        try:
+            datetime.time.fromisoformat(cutoff)
+        except ValueError:
+            errors.append(
+                Error(
+                    f"CHISO_RECEIPT_CUTOFF không phải giờ dạng 15:00: {cutoff!r} / "
+                    f"CHISO_RECEIPT_CUTOFF is not a time like 15:00: {cutoff!r}",
+                    id="chiso.E004",
+                )
+            )
+    return errors
