@@ -1,0 +1,180 @@
+"""Recompute and the dossier pages on a persistent benchmark database, DuckDB the reference.
+
+    .venv/bin/python benchmarks/persistent.py --dir /var/tmp/chiso-1e6 [--dossiers 1000000]
+    DATABASE_URL=postgres://… .venv/bin/python benchmarks/persistent.py --dir /var/tmp/pg-1e6
+
+``benchmarks/dossiers.py`` builds its database in a temporary directory and throws it away;
+at 10⁶ the import alone takes ten minutes. This script keeps it: the first run migrates the
+database (a SQLite file in ``--dir``, or the PostgreSQL of ``DATABASE_URL``, which must be a
+throwaway one) and imports ``--dossiers`` synthetic dossiers (the generator of
+``benchmarks/dossiers.py``, with one worker process); later runs reuse it. Then it times:
+
+1. ``recompute`` twice (nothing changes the second time: the first may move the open dossiers
+   measured at a later moment) and ``recompute(open_only=True)`` twice, the daily refresh;
+2. the same rollup aggregation with DuckDB over the same derived columns (the reference of
+   ``benchmarks/dossiers.py``), and the ratios;
+3. the dossier pages a user opens (dashboard, agency, field, late list, a dossier) through
+   Django's test client as a reform-office user, median and worst of five requests.
+
+The first and last lines give the commit and the load average. See docs/performance.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import dossiers as base  # noqa: E402  (benchmarks/dossiers.py: generator, setup, timing)
+
+
+def build(tmp: Path, count: int) -> None:
+    """Import ``count`` dossiers unless the database has some already."""
+    from chiso.dossiers.ingest import import_file
+    from chiso.dossiers.models import Dossier
+
+    if Dossier.objects.exists():
+        return
+    agencies, procedures = base.catalogue()
+    half = count // 2
+    files = ((tmp / "d.jsonl", base.write_jsonl, "J"), (tmp / "d.csv", base.write_csv, "C"))
+    for k, (path, write, prefix) in enumerate(files):
+        write(
+            path,
+            base.generate(half if k == 0 else count - half, 766 + k, agencies, procedures, prefix),
+        )
+        t = time.perf_counter()
+        report = import_file(path, workers=1)
+        print(
+            f"imported {report.accepted} dossiers from {path.name} in {time.perf_counter() - t:.0f} s",
+            flush=True,
+        )
+        path.unlink()
+
+
+def recompute_runs() -> tuple[float, float]:
+    from chiso.dossiers.recompute import recompute
+
+    full, opened = [], []
+    for _ in range(2):
+        t, cpu = time.perf_counter(), time.process_time()
+        report = recompute()
+        full.append(time.perf_counter() - t)
+        print(
+            f"full recompute: {full[-1]:.2f} s (CPU of this process {time.process_time() - cpu:.2f} s), "
+            f"{report.changed} changed",
+            flush=True,
+        )
+    for _ in range(2):
+        t = time.perf_counter()
+        report = recompute(open_only=True)
+        opened.append(time.perf_counter() - t)
+        print(
+            f"open-only recompute: {opened[-1]:.2f} s, {report.dossiers} open dossiers, "
+            f"{report.changed} changed",
+            flush=True,
+        )
+    return min(full), min(opened)
+
+
+def duckdb_aggregation() -> float:
+    import duckdb
+    import pandas as pd
+
+    from chiso.dossiers import analytics
+
+    con = duckdb.connect()
+    types = {
+        "agency_id": "INTEGER",
+        "procedure_id": "INTEGER",
+        "channel": "INTEGER",
+        "counted_on": "DATE",
+        "late_days": "DECIMAL(8,2)",
+    }
+    columns = ", ".join(f"{c} {types.get(c, 'BOOLEAN')}" for c in analytics.COLUMNS)
+    con.execute(f"CREATE TABLE dossier ({columns})")
+    frame = pd.DataFrame(analytics.export_rows(), columns=list(analytics.COLUMNS))
+    con.register("frame", frame)
+    con.execute("INSERT INTO dossier SELECT * FROM frame")
+    samples = []
+    for _ in range(5):
+        t = time.perf_counter()
+        result = con.execute(analytics.rollup_sql("dossier")).fetchall()
+        samples.append(time.perf_counter() - t)
+    same = analytics.normalise(result) == analytics.normalise(analytics.run_on_django_db())
+    print(f"DuckDB rollup aggregation: {min(samples):.3f} s (identical to chiso: {same})")
+    return min(samples)
+
+
+def pages() -> None:
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from chiso.accounts.models import Membership, Role
+    from chiso.dossiers.models import Dossier
+    from chiso.org.models import Agency
+
+    settings.ALLOWED_HOSTS = ["*"]
+    agency = Agency.objects.order_by("code").first()
+    user, _ = get_user_model().objects.get_or_create(username="bench-office")
+    Membership.objects.get_or_create(user=user, role=Role.REFORM_OFFICE, agency=agency)
+    client = Client()
+    client.force_login(user)
+    late = Dossier.objects.filter(on_time=False).first()
+    assert agency is not None and late is not None
+    for url in (
+        "/dossiers/?period=2024",
+        "/dossiers/?period=2024-05",
+        f"/dossiers/agency/{agency.code}/?period=2024",
+        f"/dossiers/fields/{late.field_code}/?period=2024",
+        "/dossiers/late/?period=2024",
+        "/dossiers/late/?period=2024&state=open",
+        f"/dossiers/late/?period=2024&agency={agency.code}",
+        "/dossiers/late/?period=2024&page=50",
+        f"/dossiers/agency/{agency.code}/due-soon/",
+        f"/dossiers/d/{late.code}/",
+    ):
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            response = client.get(url, HTTP_ACCEPT_LANGUAGE="vi")
+            times.append((time.perf_counter() - t) * 1000)
+        print(
+            f"{url:58} {response.status_code}  median {statistics.median(times):7.1f} ms, "
+            f"worst {max(times):7.1f} ms",
+            flush=True,
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--dir", type=Path, required=True, help="kept between runs")
+    parser.add_argument("--dossiers", type=int, default=1_000_000)
+    args = parser.parse_args()
+    args.dir.mkdir(parents=True, exist_ok=True)
+    base.setup(args.dir)
+    from django.db import connection
+
+    from chiso.dossiers.models import Dossier
+
+    print(f"# {connection.vendor}; {base.machine_state()}", flush=True)
+    build(args.dir, args.dossiers)
+    print(f"# {Dossier.objects.count()} dossiers; {base.machine_state()}", flush=True)
+    full, opened = recompute_runs()
+    duck = duckdb_aggregation()
+    print(
+        f"full recompute / DuckDB = {full / duck:.1f}×; open-only / DuckDB = {opened / duck:.1f}×"
+    )
+    pages()
+    print(f"# {base.machine_state()}")
+
+
+if __name__ == "__main__":
+    main()
