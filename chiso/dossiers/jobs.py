@@ -19,19 +19,19 @@ The alternative without a browser is cron: ``chiso dossiers recompute --open`` d
 from __future__ import annotations
 
 import logging
-import threading
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.audit.actions import record
 from chiso.audit.models import AuditEvent
+from chiso.core.background import start_after_commit
 from chiso.core.checks import whole_minutes
 from chiso.dossiers.actions import ACTIVE
 from chiso.dossiers.models import Dossier, RecomputeJob
@@ -124,25 +124,17 @@ def run_job(job: RecomputeJob) -> RecomputeJob:
     return _execute(job)
 
 
-def _run_in_thread(pk: int) -> None:
-    close_old_connections()
-    try:
-        job = RecomputeJob.objects.filter(pk=pk).first()
-        if job is not None:
-            run_job(job)
-    finally:
-        connection.close()  # this thread's own connection
+def _run_by_pk(pk: int) -> None:
+    job = RecomputeJob.objects.filter(pk=pk).first()
+    if job is not None:
+        run_job(job)
 
 
 def start_in_background(job: RecomputeJob) -> None:
     """Run ``job`` in a daemon thread of this process once the current transaction commits
     (so that the thread sees the job's row)."""
     pk = job.pk
-    transaction.on_commit(
-        lambda: threading.Thread(
-            target=_run_in_thread, args=(pk,), name=f"recompute-job-{pk}", daemon=True
-        ).start()
-    )
+    start_after_commit(f"recompute-job-{pk}", lambda: _run_by_pk(pk))
 
 
 def timed_out_message(minutes: int) -> str:

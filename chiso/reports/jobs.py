@@ -26,7 +26,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-import threading
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,13 +33,14 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.accounts import scope
 from chiso.audit.actions import record
+from chiso.core.background import start_after_commit
 from chiso.core.checks import whole_minutes
 from chiso.reports.data import ranked_scores
 from chiso.reports.models import TIMED_OUT, ReportJob, timed_out_message
@@ -209,14 +209,10 @@ def run_pending(report: Callable[[ReportJob], Any] = lambda job: None) -> int:
     return count
 
 
-def _run_in_thread(pk: int) -> None:
-    close_old_connections()
-    try:
-        job = ReportJob.objects.filter(pk=pk).first()
-        if job is not None:
-            run_job(job)
-    finally:
-        connection.close()  # this thread's own connection
+def _run_by_pk(pk: int) -> None:
+    job = ReportJob.objects.filter(pk=pk).first()
+    if job is not None:
+        run_job(job)
 
 
 def start_in_background(job: ReportJob) -> None:
@@ -224,11 +220,7 @@ def start_in_background(job: ReportJob) -> None:
     (so the thread sees the job's row). A job whose process dies stays pending or running
     until :func:`fail_timed_out`; ``chiso report_jobs run-pending`` runs the pending ones."""
     pk = job.pk
-    transaction.on_commit(
-        lambda: threading.Thread(
-            target=_run_in_thread, args=(pk,), name=f"report-job-{pk}", daemon=True
-        ).start()
-    )
+    start_after_commit(f"report-job-{pk}", lambda: _run_by_pk(pk))
 
 
 def timeout_minutes() -> int | None:
