@@ -449,6 +449,44 @@ def compare_ingest(
     return lines
 
 
+def duckdb_with_dossiers() -> Any:
+    """An in-memory DuckDB holding the derived columns of every stored dossier
+    (``analytics.COLUMNS``), the reference engine's copy of the same data."""
+    import duckdb
+    import pandas as pd  # DuckDB loads a DataFrame fastest
+
+    from chiso.dossiers import analytics
+
+    con = duckdb.connect()
+    types = {
+        "agency_id": "INTEGER",
+        "procedure_id": "INTEGER",
+        "channel": "INTEGER",
+        "counted_on": "DATE",
+        "late_days": "DECIMAL(8,2)",
+    }
+    columns = ", ".join(f"{c} {types.get(c, 'BOOLEAN')}" for c in analytics.COLUMNS)
+    con.execute(f"CREATE TABLE dossier ({columns})")
+    frame = pd.DataFrame(analytics.export_rows(), columns=list(analytics.COLUMNS))
+    con.register("frame", frame)
+    con.execute("INSERT INTO dossier SELECT * FROM frame")
+    return con
+
+
+def duckdb_aggregation(con: Any) -> tuple[float, bool]:
+    """The best of five timings of the rollup aggregation on DuckDB, and whether its result
+    equals chiso's rollups."""
+    from chiso.dossiers import analytics
+
+    samples = []
+    for _ in range(5):
+        t = time.perf_counter()
+        result = con.execute(analytics.rollup_sql("dossier")).fetchall()
+        samples.append(time.perf_counter() - t)
+    same = analytics.normalise(result) == analytics.normalise(analytics.run_on_django_db())
+    return min(samples), same
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dossiers", type=int, default=100_000)
@@ -529,34 +567,8 @@ def main() -> None:
 
         p50, p95 = timed(dashboard, max(3, args.queries // 4))
         print(f"province dashboard 2024 (20 agencies ranked): p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
-        import duckdb
-
-        rows = analytics.export_rows()
-        con = duckdb.connect()
-        types = {
-            "agency_id": "INTEGER",
-            "procedure_id": "INTEGER",
-            "channel": "INTEGER",
-            "counted_on": "DATE",
-            "late_days": "DECIMAL(8,2)",
-        }
-        con.execute(
-            "CREATE TABLE dossier ("
-            + ", ".join(f"{c} {types.get(c, 'BOOLEAN')}" for c in analytics.COLUMNS)
-            + ")"
-        )
-        import pandas as pd  # DuckDB loads a DataFrame fastest
-
-        frame = pd.DataFrame(rows, columns=list(analytics.COLUMNS))
-        con.register("frame", frame)
-        con.execute("INSERT INTO dossier SELECT * FROM frame")
-        samples = []
-        for _ in range(5):
-            t = time.perf_counter()
-            result = con.execute(analytics.rollup_sql("dossier")).fetchall()
-            samples.append(time.perf_counter() - t)
-        duck = min(samples)
-        same = analytics.normalise(result) == analytics.normalise(analytics.run_on_django_db())
+        con = duckdb_with_dossiers()
+        duck, same = duckdb_aggregation(con)
         print(
             f"DuckDB rollup aggregation: {duck:.3f} s (identical to chiso: {same}); "
             f"chiso rebuild / DuckDB = {rebuild / duck:.1f}×, "

@@ -84,32 +84,9 @@ def recompute_runs() -> tuple[float, float]:
 
 
 def duckdb_aggregation() -> float:
-    import duckdb
-    import pandas as pd
-
-    from chiso.dossiers import analytics
-
-    con = duckdb.connect()
-    types = {
-        "agency_id": "INTEGER",
-        "procedure_id": "INTEGER",
-        "channel": "INTEGER",
-        "counted_on": "DATE",
-        "late_days": "DECIMAL(8,2)",
-    }
-    columns = ", ".join(f"{c} {types.get(c, 'BOOLEAN')}" for c in analytics.COLUMNS)
-    con.execute(f"CREATE TABLE dossier ({columns})")
-    frame = pd.DataFrame(analytics.export_rows(), columns=list(analytics.COLUMNS))
-    con.register("frame", frame)
-    con.execute("INSERT INTO dossier SELECT * FROM frame")
-    samples = []
-    for _ in range(5):
-        t = time.perf_counter()
-        result = con.execute(analytics.rollup_sql("dossier")).fetchall()
-        samples.append(time.perf_counter() - t)
-    same = analytics.normalise(result) == analytics.normalise(analytics.run_on_django_db())
-    print(f"DuckDB rollup aggregation: {min(samples):.3f} s (identical to chiso: {same})")
-    return min(samples)
+    duck, same = base.duckdb_aggregation(base.duckdb_with_dossiers())
+    print(f"DuckDB rollup aggregation: {duck:.3f} s (identical to chiso: {same})")
+    return duck
 
 
 def pages() -> None:
