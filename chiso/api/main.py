@@ -7,7 +7,17 @@ files django-ninja ships (``ninja`` is in INSTALLED_APPS), so the docs work offl
 from ninja import NinjaAPI, Swagger
 from ninja.renderers import JSONRenderer
 
-from chiso.api import assessments, errors, facts, frameworks, org, results, rounds
+from chiso.api import (
+    adjustments,
+    appraisers,
+    assessments,
+    errors,
+    facts,
+    frameworks,
+    org,
+    results,
+    rounds,
+)
 from chiso.api.auth import AUTH
 from chiso.dossiers import api as dossiers_api
 from chiso.surveys import api as surveys_api
@@ -45,5 +55,7 @@ api.add_router("", results.router)
 api.add_router("", facts.router)
 api.add_router("", assessments.router)
 api.add_router("", rounds.router)
+api.add_router("", appraisers.router)
+api.add_router("", adjustments.router)
 api.add_router("", dossiers_api.router)
 api.add_router("", surveys_api.router)
