@@ -54,18 +54,20 @@ def set_calendar_day(
     """Declare ``day`` a working day (làm bù, ``True``), a day off (nghỉ bù, ``False``) or an
     ordinary day again (``None``: the row is removed). Reform office or command line only.
     A day outside the calendar's years, or a note longer than the column, raises
-    :class:`CalendarDayRefused`. Recompute afterwards so that dossiers are measured again
-    (``chiso dossiers recompute`` or ``/dossiers/recompute/``)."""
+    :class:`CalendarDayRefused` (for ``None`` too: the note is then ignored). Returns the row
+    as stored; for ``None``, the row removed (no longer stored), or ``None`` when the province
+    had no entry for the day and nothing changed. Recompute afterwards so that dossiers are
+    measured again (``chiso dossiers recompute`` or ``/dossiers/recompute/``)."""
     if actor is not None:
         scope.require_reform_office(actor)
+    _check_day(day, "" if is_working is None else note)
     row = CalendarDay.objects.filter(date=day).first()
     old = None if row is None else {"is_working": row.is_working, "note": row.note}
     if is_working is None:
         if row is not None:
             row.delete()
             record("dossiers.calendar.removed", actor=actor, data={"date": day, "old": old})
-        return None
-    _check_day(day, note)
+        return row
     new = {"is_working": is_working, "note": note}
     if row is None:
         row = CalendarDay.objects.create(date=day, **new)

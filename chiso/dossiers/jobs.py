@@ -5,8 +5,10 @@ The same pattern as the report jobs (chiso/reports/jobs.py): the page records a 
 runs :func:`run_job` in a daemon thread once the request's transaction has committed. The job
 is claimed with one conditional UPDATE (pending → running), so two runners never run it twice;
 it calls :func:`chiso.dossiers.recompute.recompute` as the user who asked, storing the progress
-after each chunk, and ends done (with the counts) or failed (with the message, e.g. that of
-:class:`~chiso.dossiers.recompute.FullRecomputeNeeded`).
+after each chunk, and ends done (with the counts) or failed. A failure the page expects is
+stored as a code (:data:`FULL_NEEDED`, :data:`NOT_REFORM_OFFICE`, ``timed-out:<minutes>``) and
+worded by :func:`error_message` in the reader's language: the job's thread has no active
+language (review s5-2, M1). Any other failure is stored as the exception's message.
 
 A job whose process died (a restarted web server kills its threads) would stay pending or
 running for ever and block every later one: after ``DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES``
@@ -19,6 +21,7 @@ The alternative without a browser is cron: ``chiso dossiers recompute --open`` d
 from __future__ import annotations
 
 import logging
+import re
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -26,7 +29,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.audit.actions import record
@@ -42,6 +45,11 @@ log = logging.getLogger(__name__)
 Status = RecomputeJob.Status
 CALENDAR_ACTIONS = ("dossiers.calendar.set", "dossiers.calendar.removed")
 IMPORT_ACTIONS = ("dossiers.import", "dossiers.push")
+# The codes a failed job stores in ``error`` (see error_message).
+FULL_NEEDED = "full-recompute-needed"
+NOT_REFORM_OFFICE = "not-reform-office"
+TIMED_OUT = "timed-out:{minutes}"
+_TIMED_OUT = re.compile(r"^timed-out:(\d+)$")
 
 
 def timeout_minutes() -> int:
@@ -66,16 +74,36 @@ def _claim(job: RecomputeJob) -> bool:
     )
 
 
-def _fail(job: RecomputeJob, message: str) -> None:
+def error_message(job: RecomputeJob) -> str:
+    """Why ``job`` failed, in the active language: the browser's words for a stored code (a
+    FullRecomputeNeeded asks for the button of the page, not the command line); any other
+    failure as stored."""
+    if job.error == FULL_NEEDED:
+        return _(
+            "A procedure has moved to another field since the dossiers were last computed: "
+            "press “Recompute every dossier” on this page."
+        )
+    if job.error == NOT_REFORM_OFFICE:
+        return _("Only the reform office may recompute the dossiers.")
+    timed_out = _TIMED_OUT.match(job.error)
+    return timed_out_message(int(timed_out.group(1))) if timed_out else job.error
+
+
+def _fail(job: RecomputeJob, error: str) -> None:
+    """Store ``error`` (a code or a message); the audit row's reason is its wording in the
+    site's language, as no reader's language is known in the job's thread."""
+    job.error = error
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = error_message(job)
     with transaction.atomic():
         RecomputeJob.objects.filter(pk=job.pk).update(
-            status=Status.FAILED, error=message, finished_at=timezone.now()
+            status=Status.FAILED, error=error, finished_at=timezone.now()
         )
         record(
             "dossiers.recompute.failed",
             actor=job.requested_by,
             obj=job,
-            reason=message,
+            reason=reason,
             data={"open_only": job.open_only},
         )
 
@@ -91,9 +119,9 @@ def _execute(job: RecomputeJob) -> RecomputeJob:
             open_only=job.open_only,
         )
     except PermissionDenied:  # the requester left the reform office meanwhile
-        _fail(job, _("Only the reform office may recompute the dossiers."))
-    except FullRecomputeNeeded as refused:  # expected: the message says what to do
-        _fail(job, str(refused))
+        _fail(job, NOT_REFORM_OFFICE)
+    except FullRecomputeNeeded:  # expected: error_message says what to do
+        _fail(job, FULL_NEEDED)
     except Exception as exc:  # every failure is the user's to see, not a silent dead thread
         log.exception("recompute job %s failed", job.pk)
         _fail(job, str(exc) or exc.__class__.__name__)
@@ -150,7 +178,8 @@ def fail_timed_out(
 ) -> list[RecomputeJob]:
     """Mark failed every job still pending, or running, more than ``minutes``
     (``DOSSIERS_RECOMPUTE_TIMEOUT_MINUTES``) after it was asked for, or started; one audit
-    row per job with the message as its reason. Returns the jobs marked. Called by the
+    row per job with the message (in the actor's language) as its reason; the job stores the
+    code ``timed-out:<minutes>``. Returns the jobs marked. Called by the
     recompute page (reform office only) before it shows the jobs."""
     wait = timeout_minutes() if minutes is None else minutes
     moment = now or timezone.now()
@@ -159,12 +188,13 @@ def fail_timed_out(
         status=Status.RUNNING, started_at__lt=cutoff
     )
     message = timed_out_message(wait)
+    code = TIMED_OUT.format(minutes=wait)
     marked = []
     with transaction.atomic():
         for job in RecomputeJob.objects.select_for_update().filter(stale).order_by("pk"):
             # Conditional on the status read: a runner that finished meanwhile keeps its result.
             if not RecomputeJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=Status.FAILED, error=message, finished_at=moment
+                status=Status.FAILED, error=code, finished_at=moment
             ):
                 continue
             record(
@@ -174,7 +204,7 @@ def fail_timed_out(
                 reason=message,
                 data={"status": [job.status, Status.FAILED.value], "minutes": wait},
             )
-            job.status, job.error, job.finished_at = Status.FAILED, message, moment
+            job.status, job.error, job.finished_at = Status.FAILED, code, moment
             marked.append(job)
     return marked
 

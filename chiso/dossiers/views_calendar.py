@@ -12,6 +12,7 @@ hours and the working days of each month. Only the reform office changes a day
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,6 +65,16 @@ def _holiday_language() -> str:
     return "en_US" if (get_language() or "vi").startswith("en") else "vi"
 
 
+_US_DATE = re.compile(r"\b(\d{2})/(\d{2})/(\d{4})\b")
+
+
+def _holiday_name(name: str, language: str) -> str:
+    """A holiday's name as the page writes dates (dd/mm/yyyy): the package's en_US names give
+    the worked Saturday of a swap as mm/dd/yyyy ("Day off (substituted from 05/04/2024)"),
+    which a reader of this page takes for 5 April (review s5-2, M2)."""
+    return _US_DATE.sub(r"\2/\1/\3", name) if language == "en_US" else name
+
+
 def _in_lieu(day: datetime.date, names_en: Any, strict: Any) -> bool:
     """A day off in lieu: a holiday moved off a weekend (``holidays`` lists it only when its
     observed days are asked for) or the day off of an announced swap, which holidays 0.109
@@ -110,7 +121,8 @@ def _kind(day: datetime.date, working: bool, public: Any, in_lieu: bool) -> Prom
 def special_days(year: int) -> list[SpecialDay]:
     """The year's public holidays, shipped swaps and local rows, in date order."""
     calendar = current_calendar()
-    public = holidays.country_holidays("VN", years=year, language=_holiday_language())
+    language = _holiday_language()
+    public = holidays.country_holidays("VN", years=year, language=language)
     names_en = holidays.country_holidays("VN", years=year, language="en_US")
     strict = holidays.country_holidays("VN", years=year, observed=False)
     shipped = {d: w for d, w in ANNOUNCED_SWAPS if d.year == year}
@@ -122,7 +134,7 @@ def special_days(year: int) -> list[SpecialDay]:
         row = local.get(day)
         event = events.get(row.pk) if row is not None else None
         working = calendar.is_working_day(day)
-        note = (row.note if row else "") or public.get(day)
+        note = (row.note if row else "") or _holiday_name(public.get(day, ""), language)
         if not note and day in shipped:
             note = shipped_note
         out.append(
@@ -246,6 +258,10 @@ _DONE_MESSAGES = {
         "shipped swaps again."
     ),
 }
+_NOTHING_TO_REMOVE = gettext_lazy(
+    "The province had no entry for %(date)s: nothing changed. The day follows the national "
+    "holidays and the shipped swaps."
+)
 
 
 @login_required
@@ -258,7 +274,7 @@ def calendar_day(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         day, kind = form.cleaned_data["date"], form.cleaned_data["kind"]
         try:
-            set_calendar_day(
+            written = set_calendar_day(
                 day,
                 is_working=DAY_CHOICES[kind],
                 note=form.cleaned_data["note"].strip(),
@@ -267,13 +283,23 @@ def calendar_day(request: HttpRequest) -> HttpResponse:
         except CalendarDayRefused as refused:
             form.add_error(refused.field, str(refused))
         else:
-            messages.success(request, _DONE_MESSAGES[kind] % {"date": f"{day:%d/%m/%Y}"})
+            if kind == "ordinary" and written is None:
+                messages.info(request, _NOTHING_TO_REMOVE % {"date": f"{day:%d/%m/%Y}"})
+            else:
+                messages.success(request, _DONE_MESSAGES[kind] % {"date": f"{day:%d/%m/%Y}"})
             return redirect(f"{reverse('dossiers:calendar')}?year={day.year}")
     shown = form.cleaned_data.get("date")
     year = shown.year if shown and FIRST_YEAR <= shown.year <= LAST_YEAR else None
     return _calendar_page(
         request, year or timezone.localdate().year, 400, form=form, form_refused=True
     )
+
+
+def _worded(*shown: RecomputeJob | None) -> None:
+    """Give each job its failure in the reader's language (``error_text``, jobs.error_message)."""
+    for job in shown:
+        if job is not None:
+            job.error_text = jobs.error_message(job)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -284,11 +310,13 @@ def recompute_page(request: HttpRequest) -> HttpResponse:
     scope.require_reform_office(request.user)
     jobs.fail_timed_out(actor=request.user)
     recent = list(RecomputeJob.objects.select_related("requested_by")[:RECENT_JOBS])
+    job = jobs.active_job() or (recent[0] if recent else None)
+    _worded(job, *recent)
     return render(
         request,
         "dossiers/recompute.html",
         {
-            "job": jobs.active_job() or (recent[0] if recent else None),
+            "job": job,
             "recent": recent,
             "last": jobs.last_recompute(),
             "changed": jobs.calendar_changed_since_recompute(),
@@ -299,10 +327,15 @@ def recompute_page(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def recompute_status(request: HttpRequest) -> HttpResponse:
-    """The progress fragment the recompute page polls every 2 seconds while a job runs."""
+    """The progress fragment the recompute page polls every 2 seconds while a job runs, with
+    the table of recent jobs swapped out of band, so that it follows the status."""
     scope.require_reform_office(request.user)
-    job = jobs.active_job() or RecomputeJob.objects.select_related("requested_by").first()
-    return render(request, "dossiers/recompute_status.html", {"job": job})
+    recent = list(RecomputeJob.objects.select_related("requested_by")[:RECENT_JOBS])
+    job = jobs.active_job() or (recent[0] if recent else None)
+    _worded(job, *recent)
+    return render(
+        request, "dossiers/recompute_status.html", {"job": job, "recent": recent, "oob": True}
+    )
 
 
 @login_required
