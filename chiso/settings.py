@@ -28,8 +28,10 @@ def envint(name: str, default: str) -> int:
 
 def envwhole(name: str, default: str) -> int | str:
     """``name`` as a whole number, or its text when it is not one: the system checks
-    (chiso/core/checks.py) then refuse it naming the variable, instead of a traceback."""
-    text = os.environ.get(name, default).strip()
+    (chiso/core/checks.py) then refuse it naming the variable, instead of a traceback.
+    Set but empty (``NAME=`` in an env or compose file) means the default, as for
+    ``CHISO_OFFICE_HOURS`` and ``CHISO_RECEIPT_CUTOFF`` (docs/configuration.md)."""
+    text = os.environ.get(name, "").strip() or default
     try:
         return int(text)
     except ValueError:
