@@ -15,11 +15,13 @@ overrides it) and marks those jobs expired; one audit row with the counts.
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import translation
 
+from chiso.org.models import Block
 from chiso.reports.jobs import clean_up_expired, fail_timed_out, run_pending, timeout_minutes
 from chiso.reports.models import ReportJob
 
@@ -34,6 +36,30 @@ def _en(count: int, one: str, many: str) -> str:
     return f"{count:,} {one if count == 1 else many}"
 
 
+def _days(text: str) -> int:
+    """``--days``: a whole number of days, 0 or more (refused in both languages, as the
+    command's other lines)."""
+    try:
+        days = int(text)
+    except ValueError:
+        days = -1
+    if days < 0:
+        raise argparse.ArgumentTypeError(
+            f"số ngày lưu tệp báo cáo phải là số nguyên, không được là số âm: {text!r} / the "
+            f"number of days to keep report files must be a whole number, not negative: {text!r}"
+        )
+    return days
+
+
+def _block_name(job: ReportJob) -> str:
+    """The name of the job's block that year ("Khối sở, ban, ngành"), as the pages show it;
+    the code when the block is gone, nothing for a job of the whole province."""
+    if not job.block_code:
+        return ""
+    block = Block.objects.filter(code=job.block_code, year=job.year).first()
+    return block.name if block else job.block_code
+
+
 class Command(BaseCommand):
     help = "Run the pending background report jobs (XLSX tables, PDF reports, scorecard ZIPs)."
 
@@ -41,7 +67,7 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["run-pending", "cleanup"])
         parser.add_argument(
             "--days",
-            type=int,
+            type=_days,
             help="cleanup: keep files this many days (default: CHISO_REPORT_JOB_DAYS)",
         )
 
@@ -54,13 +80,16 @@ class Command(BaseCommand):
         def report(job: ReportJob) -> None:
             if job.status == ReportJob.Status.FAILED:
                 failed.append(job)
-                self.stdout.write(
-                    f"{job.key} {job.kind} {job.year}: LỖI / FAILED: {job.error_message}"
-                )
+                with translation.override("vi"):
+                    self.stdout.write(
+                        f"{job.key} {job.kind} {job.year} {_block_name(job)}: LỖI / FAILED: "
+                        f"{job.error_message}"
+                    )
             else:
+                size = job.size or 0
                 self.stdout.write(
-                    f"{job.key} {job.kind} {job.year} {job.block_code}: "
-                    f"{job.done}/{job.total}, {job.size:,} bytes"
+                    f"{job.key} {job.kind} {job.year} {_block_name(job)}: "
+                    f"{job.done}/{job.total}, {_vi(size)} byte / {_en(size, 'byte', 'bytes')}"
                 )
 
         count = run_pending(report)
