@@ -10,6 +10,11 @@
 (function () {
   var form = document.getElementById("entry");
   if (!form) return;
+  // After unreadable answers the cursor goes to the first marked one, not to the form number
+  // (its autofocus): a keyboard-only operator corrects it at once (review s5-2, L7). Focusing
+  // it here, before the page's first rendering, stops the browser from applying autofocus.
+  var invalid = form.querySelector("input.is-invalid");
+  if (invalid) invalid.focus();
   var started = Date.now();
   form.addEventListener("submit", function () {
     document.getElementById("seconds").value = Math.round((Date.now() - started) / 1000);
