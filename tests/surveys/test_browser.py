@@ -39,6 +39,20 @@ def _invite(world: Any, campaign: Any, channel: str) -> Any:
     return invitation
 
 
+def open_paper_entry(page: Page, site: str, world: Any, campaign: Any) -> Any:
+    """Mai logs in and opens the keying page of Sở Tư pháp; returns a paper form to key."""
+    form = _invite(world, campaign, "paper")
+    page.goto(f"{site}/login/")
+    page.get_by_label("Tên đăng nhập").fill("mai")
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.goto(
+        f"{site}/surveys/{campaign.pk}/entry/?agency={world.stp.pk}"
+        f"&questionnaire={campaign.open_questionnaire.pk}"
+    )
+    return form
+
+
 def test_a_citizen_answers_on_a_small_phone(
     page: Page, site: str, world: Any, campaign: Any
 ) -> None:
@@ -120,15 +134,7 @@ def test_mai_keys_a_paper_form_with_the_keyboard_as_the_page_says(
 ) -> None:
     from chiso.surveys.answers import clean_answers
 
-    form = _invite(world, campaign, "paper")
-    page.goto(f"{site}/login/")
-    page.get_by_label("Tên đăng nhập").fill("mai")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.goto(
-        f"{site}/surveys/{campaign.pk}/entry/?agency={world.stp.pk}"
-        f"&questionnaire={campaign.open_questionnaire.pk}"
-    )
+    form = open_paper_entry(page, site, world, campaign)
     expect(page.locator("#entry-rule")).to_contain_text(
         "nhấn Tab để sang câu tiếp theo, sau mọi câu trả lời"
     )

@@ -115,18 +115,9 @@ def test_mai_confirms_a_mostly_blank_form_with_the_keyboard(
 ) -> None:
     from playwright.sync_api import expect
 
-    from tests.surveys.test_browser import _invite, shot
+    from tests.surveys.test_browser import open_paper_entry, shot
 
-    form = _invite(world, campaign, "paper")
-    site = str(live_server.url)
-    page.goto(f"{site}/login/")
-    page.get_by_label("Tên đăng nhập").fill("mai")
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.goto(
-        f"{site}/surveys/{campaign.pk}/entry/?agency={world.stp.pk}"
-        f"&questionnaire={campaign.open_questionnaire.pk}"
-    )
+    form = open_paper_entry(page, str(live_server.url), world, campaign)
     page.get_by_label("Số phiếu (Sở Tư pháp)").fill(form.form_number)
     page.keyboard.press("Tab")
     page.keyboard.type("1")
