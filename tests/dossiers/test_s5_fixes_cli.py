@@ -32,6 +32,17 @@ def test_a_note_too_long_is_refused_with_a_message(db: Any) -> None:
     assert not CalendarDay.objects.filter(date=datetime.date(2026, 1, 2)).exists()
 
 
+def test_back_to_ordinary_on_a_day_without_an_entry_says_nothing_changed(db: Any) -> None:
+    out = io.StringIO()
+    call_command("dossiers", "calendar-day", "05/01/2026", "--ordinary", stdout=out)
+    assert "không có gì thay đổi" in out.getvalue()
+    call_command("dossiers", "calendar-day", "05/01/2026", "--off", stdout=io.StringIO())
+    out = io.StringIO()
+    call_command("dossiers", "calendar-day", "05/01/2026", "--ordinary", stdout=out)
+    assert out.getvalue().startswith("Đã ghi lịch ngày 05/01/2026")
+    assert not CalendarDay.objects.filter(date=datetime.date(2026, 1, 5)).exists()
+
+
 def test_the_progress_line_groups_thousands_with_a_dot() -> None:
     out = io.StringIO()
     bar = ProgressBar("recompute", out)

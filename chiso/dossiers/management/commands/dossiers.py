@@ -200,11 +200,16 @@ class Command(BaseCommand):
         try:
             # In Vietnamese, as the command's other messages.
             with translation.override("vi"):
-                set_calendar_day(
+                row = set_calendar_day(
                     day, is_working=options["is_working"], note=options["note"], actor=None
                 )
         except CalendarDayRefused as e:
             raise CommandError(str(e)) from e
+        if options["is_working"] is None and row is None:
+            self.stdout.write(
+                f"Tỉnh không có khai báo riêng cho ngày {day:%d/%m/%Y}: không có gì thay đổi."
+            )
+            return
         self.stdout.write(
             f"Đã ghi lịch ngày {day:%d/%m/%Y}. Chạy 'chiso dossiers recompute' để tính lại hồ sơ."
         )
