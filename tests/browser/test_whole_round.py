@@ -194,6 +194,8 @@ def test_a_whole_round_in_the_browser_and_its_numbers_match_the_engine(
     # ---- Minh, round 1: 1.2 down to 1,5 with a request to explain; 3.1 down to 1.
     def appraise(code: str, value: str, comment: str, explain: bool = False) -> None:
         item = page.locator(f"#item-{pk[code]}")
+        # The field's page must have loaded before counting its radios: count() does not wait.
+        expect(item.locator(f"#save-{pk[code]}")).to_be_visible()
         radio = item.locator(f'input[name=value][value="{value}"]')
         if radio.count():  # a levels or yes/no item: the same radios as the agency's
             radio.check()
