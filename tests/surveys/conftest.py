@@ -73,3 +73,25 @@ def sipas_answers(scale: str = "4", **overrides: str | list[str]) -> dict[str, A
         raw[code] = scale
     raw.update(overrides)
     return raw
+
+
+def invite(world: Any, campaign: Any, channel: str) -> Any:
+    """One citizen invitation of Sở Tư pháp on ``channel`` (a paper form number, or a link)."""
+    from chiso.surveys.actions import issue_invitations
+
+    (invitation,) = issue_invitations(
+        campaign,
+        actor=world.tuan,
+        agency=world.stp,
+        group="citizen",
+        channel=channel,
+        count=1,
+        questionnaire=campaign.open_questionnaire,
+    )
+    return invitation
+
+
+@pytest.fixture
+def form(world: Any, campaign: Any) -> Any:
+    """A paper form of Sở Tư pháp waiting to be keyed."""
+    return invite(world, campaign, "paper")

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from chiso.surveys.actions import issue_invitations
 from tests.conftest import PASSWORD
+from tests.surveys.conftest import invite
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -26,22 +26,9 @@ def site(transactional_db: Any, live_server: Any) -> str:
     return str(live_server.url)
 
 
-def _invite(world: Any, campaign: Any, channel: str) -> Any:
-    (invitation,) = issue_invitations(
-        campaign,
-        actor=world.tuan,
-        agency=world.stp,
-        group="citizen",
-        channel=channel,
-        count=1,
-        questionnaire=campaign.open_questionnaire,
-    )
-    return invitation
-
-
 def open_paper_entry(page: Page, site: str, world: Any, campaign: Any) -> Any:
     """Mai logs in and opens the keying page of Sở Tư pháp; returns a paper form to key."""
-    form = _invite(world, campaign, "paper")
+    form = invite(world, campaign, "paper")
     page.goto(f"{site}/login/")
     page.get_by_label("Tên đăng nhập").fill("mai")
     page.get_by_label("Mật khẩu").fill(PASSWORD)
@@ -56,7 +43,7 @@ def open_paper_entry(page: Page, site: str, world: Any, campaign: Any) -> Any:
 def test_a_citizen_answers_on_a_small_phone(
     page: Page, site: str, world: Any, campaign: Any
 ) -> None:
-    invitation = _invite(world, campaign, "online")
+    invitation = invite(world, campaign, "online")
     ARTIFACTS.mkdir(exist_ok=True)
     page.set_viewport_size({"width": 360, "height": 640})
     page.goto(f"{site}/khao-sat/{invitation.token}/")
@@ -175,7 +162,7 @@ def test_tuan_follows_progress_and_results(
         campaign, actor=world.tuan, agency=world.stp, group="citizen", channel="online", target=4
     )
     for scale in (5, 4, 2):
-        invitation = _invite(world, campaign, "online")
+        invitation = invite(world, campaign, "online")
         answers: dict[str, Any] = {
             "doi_tuong": 1,
             "kenh_nop": 1,

@@ -11,26 +11,11 @@ from chiso.audit.models import AuditEvent
 from chiso.surveys.actions import (
     FieldErrors,
     SurveyError,
-    issue_invitations,
     key_form,
     reconcile_form,
 )
 from chiso.surveys.models import Response
 from tests.surveys.conftest import sipas_answers
-
-
-@pytest.fixture
-def form(world: Any, campaign: Any) -> Any:
-    (f,) = issue_invitations(
-        campaign,
-        actor=world.tuan,
-        agency=world.stp,
-        group="citizen",
-        channel="paper",
-        count=1,
-        questionnaire=campaign.open_questionnaire,
-    )
-    return f
 
 
 def test_two_matching_keyings_make_a_counted_response(

@@ -11,23 +11,9 @@ import pytest
 from django.test import Client
 
 from chiso.audit.models import AuditEvent
-from chiso.surveys.actions import MostlyBlank, SurveyError, issue_invitations, key_form
+from chiso.surveys.actions import MostlyBlank, SurveyError, key_form
 from tests.conftest import PASSWORD
 from tests.surveys.conftest import sipas_answers
-
-
-@pytest.fixture
-def form(world: Any, campaign: Any) -> Any:
-    (f,) = issue_invitations(
-        campaign,
-        actor=world.tuan,
-        agency=world.stp,
-        group="citizen",
-        channel="paper",
-        count=1,
-        questionnaire=campaign.open_questionnaire,
-    )
-    return f
 
 
 @pytest.fixture
