@@ -22,19 +22,18 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from chiso.audit.actions import record
 from chiso.audit.models import AuditEvent
-from chiso.core.background import start_after_commit
+from chiso.core.background import claim, fail_stale, start_after_commit
 from chiso.core.checks import whole_minutes
 from chiso.dossiers.actions import ACTIVE
 from chiso.dossiers.models import Dossier, RecomputeJob
@@ -63,15 +62,6 @@ def _progress(job: RecomputeJob, done: int, total: int) -> None:
     # Its own statement, committed at once: the page polls it while the job runs.
     RecomputeJob.objects.filter(pk=job.pk).update(done=done, total=total)
     job.done, job.total = done, total
-
-
-def _claim(job: RecomputeJob) -> bool:
-    """Move a pending job to running; False when another runner got it first."""
-    return bool(
-        RecomputeJob.objects.filter(pk=job.pk, status=Status.PENDING).update(
-            status=Status.RUNNING, started_at=timezone.now()
-        )
-    )
 
 
 def error_message(job: RecomputeJob) -> str:
@@ -146,7 +136,7 @@ def run_job(job: RecomputeJob) -> RecomputeJob:
     Not atomic on purpose: progress and the final state must be visible to other requests
     while it runs (``recompute`` commits chunk by chunk). A job someone else has claimed is
     returned as it is."""
-    if not _claim(job):
+    if not claim(RecomputeJob.objects.all(), job.pk):
         job.refresh_from_db()
         return job
     return _execute(job)
@@ -182,31 +172,16 @@ def fail_timed_out(
     code ``timed-out:<minutes>``. Returns the jobs marked. Called by the
     recompute page (reform office only) before it shows the jobs."""
     wait = timeout_minutes() if minutes is None else minutes
-    moment = now or timezone.now()
-    cutoff = moment - timedelta(minutes=wait)
-    stale = Q(status=Status.PENDING, created_at__lt=cutoff) | Q(
-        status=Status.RUNNING, started_at__lt=cutoff
+    return fail_stale(
+        RecomputeJob.objects.all(),
+        requested_at="created_at",
+        minutes=wait,
+        now=now or timezone.now(),
+        code=TIMED_OUT.format(minutes=wait),
+        action="dossiers.recompute.timed_out",
+        actor=actor,
+        reason=timed_out_message(wait),
     )
-    message = timed_out_message(wait)
-    code = TIMED_OUT.format(minutes=wait)
-    marked = []
-    with transaction.atomic():
-        for job in RecomputeJob.objects.select_for_update().filter(stale).order_by("pk"):
-            # Conditional on the status read: a runner that finished meanwhile keeps its result.
-            if not RecomputeJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=Status.FAILED, error=code, finished_at=moment
-            ):
-                continue
-            record(
-                "dossiers.recompute.timed_out",
-                actor=actor,
-                obj=job,
-                reason=message,
-                data={"status": [job.status, Status.FAILED.value], "minutes": wait},
-            )
-            job.status, job.error, job.finished_at = Status.FAILED, code, moment
-            marked.append(job)
-    return marked
 
 
 def active_job() -> RecomputeJob | None:

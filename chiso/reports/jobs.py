@@ -34,13 +34,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.accounts import scope
 from chiso.audit.actions import record
-from chiso.core.background import start_after_commit
+from chiso.core.background import claim, fail_stale, start_after_commit
 from chiso.core.checks import whole_minutes
 from chiso.reports.data import ranked_scores
 from chiso.reports.models import TIMED_OUT, ReportJob, timed_out_message
@@ -154,14 +154,6 @@ def _produce(job: ReportJob, target: Any) -> None:
         _write_scorecards(job, result_set, sets, target)
 
 
-def _claim(job: ReportJob) -> bool:
-    """Move a pending job to running; False when another runner got it first."""
-    claimed = ReportJob.objects.filter(pk=job.pk, status=Status.PENDING).update(
-        status=Status.RUNNING, started_at=timezone.now()
-    )
-    return bool(claimed)
-
-
 def _execute(job: ReportJob) -> ReportJob:
     job.refresh_from_db()
     job.path.parent.mkdir(parents=True, exist_ok=True)
@@ -192,7 +184,7 @@ def run_job(job: ReportJob) -> ReportJob:
     Not atomic on purpose: progress and the final state must be visible to other requests
     while it runs. A job someone else has claimed is returned as it is.
     """
-    if not _claim(job):
+    if not claim(ReportJob.objects.all(), job.pk):
         job.refresh_from_db()
         return job
     return _execute(job)
@@ -203,7 +195,7 @@ def run_pending(report: Callable[[ReportJob], Any] = lambda job: None) -> int:
     this call ran (jobs claimed meanwhile by another runner are skipped)."""
     count = 0
     for job in ReportJob.objects.filter(status=Status.PENDING).order_by("requested_at", "pk"):
-        if _claim(job):
+        if claim(ReportJob.objects.all(), job.pk):
             report(_execute(job))
             count += 1
     return count
@@ -255,31 +247,16 @@ def fail_timed_out(
     chosen = ReportJob.objects.all() if jobs is None else jobs
     if actor is not None and not scope.is_reform_office(actor):
         chosen = chosen.filter(requested_by_id=actor.pk)
-    moment = now or timezone.now()
-    cutoff = moment - timedelta(minutes=wait)
-    stale = Q(status=Status.PENDING, requested_at__lt=cutoff) | Q(
-        status=Status.RUNNING, started_at__lt=cutoff
+    return fail_stale(
+        chosen,
+        requested_at="requested_at",
+        minutes=wait,
+        now=now or timezone.now(),
+        code=TIMED_OUT.format(minutes=wait),
+        action="reports.job.timed_out",
+        actor=actor,
+        reason=timed_out_message(wait),  # the audit row's reason, in the actor's language
     )
-    message = timed_out_message(wait)  # the audit row's reason, in the actor's language
-    marked = []
-    with transaction.atomic():
-        for job in chosen.select_for_update().filter(stale).order_by("requested_at", "pk"):
-            # Conditional on the status read: a runner that finished meanwhile keeps its result.
-            if not ReportJob.objects.filter(pk=job.pk, status=job.status).update(
-                status=Status.FAILED, error=TIMED_OUT.format(minutes=wait), finished_at=moment
-            ):
-                continue
-            record(
-                "reports.job.timed_out",
-                actor=actor,
-                obj=job,
-                reason=message,
-                data={"status": [job.status, Status.FAILED.value], "minutes": wait},
-            )
-            job.status, job.finished_at = Status.FAILED, moment
-            job.error = TIMED_OUT.format(minutes=wait)
-            marked.append(job)
-    return marked
 
 
 @dataclass(frozen=True)
