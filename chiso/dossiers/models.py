@@ -599,3 +599,28 @@ class RecomputeJob(models.Model):
     @property
     def percent(self) -> int:
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class InputBlock(models.Model):
+    """The recompute's inputs for the dossiers whose ids fall in one block (``number`` ×
+    ``stored_inputs.BLOCK`` up to the next block), packed as the recompute reads them from the
+    tables: one array of 64-bit integers per table (:mod:`chiso.dossiers.stored_inputs`).
+
+    A copy, never a source: the recompute writes it after deriving a block and reads it instead
+    of the tables next time, which is most of a recompute's cost saved. Database triggers
+    (migration 0009) delete a block as soon as one of its dossiers, pauses, apologies or steps
+    is inserted, updated or deleted, by any code; the next recompute reads the tables again.
+    ``fields`` keeps the field code of each procedure of the block as written to its dossiers,
+    so that a procedure moved to another field since is seen without a trigger on procedures.
+    """
+
+    number = models.BigIntegerField(primary_key=True)
+    fields = models.JSONField()
+    dossiers = models.BinaryField()
+    pauses = models.BinaryField()
+    apologies = models.BinaryField()
+    steps = models.BinaryField()
+    written_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"block {self.number}"

@@ -1,32 +1,33 @@
 """Deriving every stored dossier again, after a rule, setting, calendar or catalogue change.
 
-``recompute`` streams the dossiers in chunks of consecutive ids. Each chunk's raw columns, and
-those of its pauses, apologies and steps, are read as integers (moments as microseconds, by the
-database) straight into numpy arrays, derived at once by :mod:`chiso.dossiers.vectorised`, and
-compared with the derived columns already stored: only the dossiers and steps whose values
-changed are written back (one bulk update per chunk and table, :mod:`chiso.dossiers.bulk`).
-A calendar change moves some dossiers; rewriting the unchanged ones was most of the cost.
+``recompute`` goes through the dossiers by blocks of consecutive ids (``stored_inputs.BLOCK``),
+one transaction each. A block's raw columns, and those of its pauses, apologies and steps, come
+as integers (moments as microseconds) in numpy arrays: from the block's packed copy when there
+is one (``InputBlock``, kept by the previous recompute, forgotten by a trigger as soon as one of
+its rows changes), else from the tables. They are derived at once by
+:mod:`chiso.dossiers.vectorised` and compared with the derived columns already stored: only
+the dossiers and steps whose values changed are written back (one bulk update per block and
+table, :mod:`chiso.dossiers.bulk`). A calendar change moves some dossiers; rewriting the
+unchanged ones was most of the cost, reading the tables most of the rest.
 The rollups follow the same way: the changed dossiers' old contributions are subtracted and
-their new ones added in the chunk's transaction (:class:`rollups.Deltas`, as the ingest does),
+their new ones added in the block's transaction (:class:`rollups.Deltas`, as the ingest does),
 so they always equal a rebuild (tests/dossiers) without one; ``rebuild_rollups=True``
 (``chiso dossiers recompute --rebuild-rollups``) rebuilds them from scratch instead, for a
 database whose rollups were changed by hand. The open dossiers' deadlines (``OpenDossier``) are
-rewritten in every chunk from the same arrays (``vectorised.open_limits``): a calendar change
+rewritten in every block from the same arrays (``vectorised.open_limits``): a calendar change
 moves them even when nothing derived as of now changes.
 """
 
 from __future__ import annotations
 
 import datetime
-import sqlite3
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import connection, transaction
-from django.db.models import F
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,7 +45,18 @@ from chiso.dossiers.ingest import (
     stored_contributions,
 )
 from chiso.dossiers.models import Apology, Dossier, OpenDossier, Pause, Procedure, StepEvent
-from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT, RuleSettings
+from chiso.dossiers.rules import RuleSettings
+from chiso.dossiers.stored_inputs import (
+    BLOCK,
+    FIELD_MOVED_BIT,
+    NULL,
+    SHIFT,
+    Inputs,
+    pack_derived,
+    read_block,
+    read_tables,
+    store_block,
+)
 from chiso.dossiers.vectorised import (
     NA,
     Array,
@@ -58,34 +70,11 @@ from chiso.dossiers.vectorised import (
 )
 from chiso.dossiers.workcalendar import WorkCalendar, local
 
-CHUNK = 50_000
 # Stored moments are read in UTC; Việt Nam has kept UTC+7 since 1975, so local time is UTC +
 # 7 h for every moment after the guard below. Older moments go through derive_values.
 _LOCAL_OFFSET_US = 7 * 3600 * 1_000_000
 _GUARD_US = int(datetime.datetime(1976, 1, 1, tzinfo=datetime.UTC).timestamp()) * 1_000_000
-_NULL = -(2**62)  # a NULL moment in the integer columns; no datetime comes near it
 _EPOCH = datetime.date(1970, 1, 1)
-# Reading is most of a recompute's cost (one Python object per value on SQLite), so small
-# values travel packed into one integer: the raw codes (PositiveSmallIntegerField, < 2**15)
-# in 16-bit fields and the flags one bit each. The stored derived flags are packed in the
-# layout _pack_derived builds from the new values: a dossier is unchanged iff they are equal.
-_RAW_FLAGS = ("d.fee_total > 0", "d.e_result", "d.digitised", "d.reused_data")
-_FIELD_MOVED = "d.field_code <> p.field_code"
-_DERIVED_FLAGS = (
-    "is_counted",
-    "settled",
-    "late_without_apology",
-    "is_eligible",
-    "full_online",
-    "is_fee_bearing",
-    "is_paid_online",
-    "is_paper",
-    "is_e_result",
-    "is_digitised",
-    "is_reused",
-)
-_NULLABLE = ("on_time", "on_time_extended")  # two bits each: 0, 1, or 2 for NULL
-_SHIFT = len(_RAW_FLAGS) + 1  # where the stored derived flags start
 # DERIVED_FIELDS as Derived names them, and the positions converted when writing.
 _SOURCE = {"late_days": "late_cents"}
 _DAY = DERIVED_FIELDS.index("counted_on")
@@ -93,207 +82,31 @@ _LATE = DERIVED_FIELDS.index("late_days")
 _SEQ = DERIVED_FIELDS.index("responsible_seq")
 
 
-def _bigint(expression: str) -> str:
-    return f"CAST({expression} AS BIGINT)"
-
-
-def _bit(expression: str) -> str:
-    return f"CAST(CAST({expression} AS INTEGER) AS BIGINT)"  # PostgreSQL casts bool to int only
-
-
-def _moment(column: str) -> str:
-    """SQL giving a datetime column as integer microseconds since 1970 (UTC), or _NULL."""
-    if connection.vendor == "postgresql":
-        value = f"CAST(EXTRACT(EPOCH FROM {column}) * 1000000 AS BIGINT)"
-    else:  # Django's text "YYYY-MM-DD HH:MM:SS[.ffffff]", in UTC
-        seconds = (
-            f"unixepoch({column})"
-            if sqlite3.sqlite_version_info >= (3, 38)
-            else f"CAST(strftime('%%s', {column}) AS INTEGER)"
-        )
-        value = f"{seconds} * 1000000 + CAST(substr({column}, 21, 6) AS INTEGER)"
-    return f"COALESCE({value}, {_NULL})"
-
-
-def _dossier_sql(table: str, procedures: str, open_only: bool = False) -> str:
-    """id, procedure << 32 | agency, packed raw codes, packed flags, counted_on (days since 1970), late days
-    × 100, and the five moments (_Chunk reads them in this order); with ``open_only``, of the
-    dossiers whose outcome is not settled only."""
-    if connection.vendor == "postgresql":
-        counted_on = "(d.counted_on - DATE '1970-01-01')"
-    else:
-        counted_on = "CAST(julianday(d.counted_on) - 2440587.5 AS INTEGER)"
-    codes = " + ".join(
-        f"{_bigint('d.' + c)} * {2 ** (16 * k)}"
-        for k, c in enumerate(("result_channel", "paid_online", "channel", "status"))
-    )
-    parts = [*_RAW_FLAGS, _FIELD_MOVED, *(f"d.{c}" for c in _DERIVED_FLAGS)]
-    flags = [f"{_bit(c)} * {2**k}" for k, c in enumerate(parts)]
-    at = len(parts)
-    for name in _NULLABLE:
-        flags.append(f"COALESCE({_bit('d.' + name)}, 2) * {2**at}")
-        at += 2
-    flags.append(f"COALESCE({_bigint('d.responsible_seq')} + 1, 0) * {2**at}")
-    columns = [
-        _bigint("d.id"),
-        f"{_bigint('d.procedure_id')} * {2**32} + d.agency_id",
-        codes,
-        " + ".join(flags),
-        _bigint(counted_on),
-        _bigint("ROUND(d.late_days * 100)"),
-        *(
-            _moment(f"d.{c}")
-            for c in ("received_at", "due_initial", "due_at", "finished_at", "returned_at")
-        ),
-    ]
-    return (
-        f"SELECT {_named(columns)} FROM {table} d JOIN {procedures} p ON p.id = d.procedure_id"
-        f" WHERE d.id > %s{' AND NOT d.settled' if open_only else ''} ORDER BY d.id LIMIT %s"
-    )
-
-
-def _pack_derived(out: Derived) -> Array:
-    """The new derived flags and responsible seq, packed as _dossier_sql packs the stored ones
-    (from bit _SHIFT on)."""
-    packed = np.zeros(len(out.fallback), dtype=np.int64)
-    at = 0
-    for name in _DERIVED_FLAGS:
-        packed |= getattr(out, name).astype(np.int64) << at
-        at += 1
-    for name in _NULLABLE:  # never None once derived
-        packed |= getattr(out, name).astype(np.int64) << at
-        at += 2
-    return packed | ((out.responsible_seq + 1) << at)
-
-
-def _named(columns: Sequence[str]) -> str:
-    """The select list with the columns named c0, c1, … (what _hex_rows reads them by)."""
-    return ", ".join(f"{c} AS c{i}" for i, c in enumerate(columns))
-
-
-def _items_sql(table: str, columns: Sequence[str], order: str, open_only: bool) -> str:
-    """The items of the dossiers with ids between two parameters; with ``open_only``, of the
-    open ones only (two more parameters: the same bounds), not of every dossier in between."""
-    where = "dossier_id BETWEEN %s AND %s"
-    if open_only:
-        dossiers = connection.ops.quote_name(Dossier._meta.db_table)
-        where += (
-            f" AND dossier_id IN (SELECT id FROM {dossiers}"
-            " WHERE id BETWEEN %s AND %s AND NOT settled)"
-        )
-    return (
-        f"SELECT {_named([_bigint('dossier_id'), *columns])} FROM {table}"
-        f" WHERE {where} ORDER BY {order}"
-    )
-
-
-def _read(sql: str, params: Sequence[int], width: int, keys: int = 1) -> Array:
-    """The rows of ``sql`` (``width`` non-null BIGINT columns named c0, c1, …, ordered by the
-    first ``keys``) as a 2-D int64 array.
-
-    The database packs the rows itself into one value, 8 big-endian bytes per column and row
-    (PostgreSQL ``int8send``; SQLite, which has no integer-to-blob function, 16 hexadecimal
-    digits from ``printf``, two's complement for negatives), which numpy reads in one go:
-    reading was most of a recompute, one Python object per value with SQLite's ``fetchall``,
-    one message per row with PostgreSQL's ``COPY`` (docs/performance.md). The aggregates do
-    not promise the subquery's order, so the rows are sorted again by their first ``keys``
-    columns when they come out of order (stably: ties were in no set order anyway)."""
-    names = [f"c{i}" for i in range(width)]
-    if connection.vendor == "postgresql":
-        packed = " || ".join(f"int8send({n})" for n in names)
-        wrapped = f"SELECT string_agg({packed}, ''::bytea) FROM ({sql}) AS t"
-    else:
-        packed = f"printf('{'%%016llx' * width}', {', '.join(names)})"
-        wrapped = f"SELECT group_concat({packed}, '') FROM ({sql})"
-    with connection.cursor() as cursor:
-        cursor.execute(wrapped, params)
-        (value,) = cursor.fetchone()
-    data = bytes.fromhex(value) if isinstance(value, str) else bytes(value or b"")
-    rows = np.frombuffer(data, dtype=">i8").astype(np.int64).reshape(-1, width)
-    step = np.diff(rows[:, :keys], axis=0)
-    ordered = np.ones(len(step), dtype=bool)
-    for k in reversed(range(keys)):  # lexicographic: a later key decides only on ties
-        ordered = (step[:, k] > 0) | ((step[:, k] == 0) & ordered)
-    if not ordered.all():
-        rows = rows[np.lexsort(rows[:, keys - 1 :: -1].T)]
-    return rows
-
-
 def _local(values: Array) -> tuple[Array, Array]:
     """UTC microseconds as local ones (NA when NULL), and which are too old for the offset."""
-    missing = values == _NULL
+    missing = values == NULL
     return np.where(missing, NA, values + _LOCAL_OFFSET_US), ~missing & (values < _GUARD_US)
 
 
-def _owned(ids: Array, items: Array) -> Array:
-    """The rows of ``items`` (dossier id first) that belong to one of ``ids`` (sorted): items
-    are read by id range, which also holds the settled dossiers an open-only run skips."""
-    if not len(ids) or not len(items):
-        return items[:0] if not len(ids) else items
-    at = np.minimum(np.searchsorted(ids, items[:, 0]), len(ids) - 1)
-    mine = ids[at] == items[:, 0]
-    return items if mine.all() else items[mine]
-
-
 class _Chunk:
-    """One chunk's rows read as arrays, its batch for the deriver and what the stored rows say."""
+    """One block's inputs as the deriver's batch, and what the stored rows say."""
 
-    def __init__(self, rows: Array, index: dict[int, int], lo: int, hi: int, open_only: bool):
+    def __init__(self, inputs: Inputs, index: dict[int, int]):
+        rows, pauses, apologies, steps = (
+            inputs.dossiers,
+            inputs.pauses,
+            inputs.apologies,
+            inputs.steps,
+        )
         ids = rows[:, 0]
-        span = (lo, hi, lo, hi) if open_only else (lo, hi)
         self.ids = ids
         codes, flags = rows[:, 2], rows[:, 3]
-        self.field_changed = ((flags >> len(_RAW_FLAGS)) & 1).astype(bool)
-        self.stored_flags = flags >> _SHIFT
+        self.field_changed = ((flags >> FIELD_MOVED_BIT) & 1).astype(bool)
+        self.stored_flags = flags >> SHIFT
         self.stored_days = rows[:, 4]
         self.stored_cents = rows[:, 5]
         moments = [_local(rows[:, c]) for c in range(6, 11)]
         too_old = np.logical_or.reduce([old for _m, old in moments])
-        qn = connection.ops.quote_name
-        pauses = _read(
-            _items_sql(
-                qn(Pause._meta.db_table),
-                (
-                    _bigint(
-                        f"CASE kind WHEN '{SUPPLEMENT}' THEN 0 WHEN '{FINANCIAL}' THEN 1 ELSE 2 END"
-                    ),
-                    _moment("requested_at"),
-                    _moment("completed_at"),
-                ),
-                "dossier_id",
-                open_only,
-            ),
-            span,
-            4,
-        )
-        apologies = _read(
-            _items_sql(
-                qn(Apology._meta.db_table),
-                (_moment("issued_at"), _moment("new_due_at")),
-                "dossier_id",
-                open_only,
-            ),
-            span,
-            3,
-        )
-        steps = _read(
-            _items_sql(
-                qn(StepEvent._meta.db_table),
-                (
-                    f"{_bigint('seq')} * {2**32} + allotted_minutes",
-                    _moment("started_at"),
-                    _moment("ended_at"),
-                    f"{_bigint('used_minutes')} * {2**32} + overrun_minutes",
-                    _bigint("id"),
-                ),
-                "dossier_id, seq",
-                open_only,
-            ),
-            span,
-            6,
-            keys=2,
-        )
-        pauses, apologies, steps = (_owned(ids, t) for t in (pauses, apologies, steps))
         item_moments = [
             (pauses, _local(pauses[:, 2]), _local(pauses[:, 3])),
             (apologies, _local(apologies[:, 1]), _local(apologies[:, 2])),
@@ -351,7 +164,7 @@ def _write_chunk(
     ok = ~out.fallback
     dossier_changed = ok & (
         chunk.field_changed
-        | (_pack_derived(out) != chunk.stored_flags)
+        | (pack_derived(out) != chunk.stored_flags)
         | (out.counted_on != chunk.stored_days)
         | (out.late_cents != chunk.stored_cents)
     )
@@ -397,6 +210,21 @@ def _day(days: int) -> datetime.date:
     if days >= (datetime.date.max - _EPOCH).days:
         return datetime.date.max
     return _EPOCH + datetime.timedelta(days=days)
+
+
+def _lock_inputs() -> None:
+    """On PostgreSQL, keep the input tables from changing until the chunk is written: its
+    derived values, and the block copy kept, must be those of the rows read. Writers wait for
+    the chunk (tens of milliseconds once its copy is kept); readers do not. The tables are
+    locked in the order the ingest writes them. SQLite needs nothing: its transactions are
+    IMMEDIATE (settings.py), one writer at a time from the first read."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(m._meta.db_table) for m in (Dossier, Pause, Apology, StepEvent)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
 
 
 def _write_open(
@@ -483,7 +311,7 @@ def recompute(
     *,
     actor: Any = None,
     progress: Progress | None = None,
-    chunk: int = CHUNK,
+    chunk: int = BLOCK,
     rebuild_rollups: bool = False,
     open_only: bool = False,
 ) -> RecomputeReport:
@@ -498,7 +326,12 @@ def recompute(
     measured at the moment it was last derived (R2), so without it the late list and an open
     dossier's late days stay as they were at its last import; settled dossiers do not change
     with time. It refuses to run when a procedure has moved to another field since the
-    dossiers were derived (:class:`FullRecomputeNeeded`): only a full run moves them all."""
+    dossiers were derived (:class:`FullRecomputeNeeded`): only a full run moves them all. It
+    reads the tables, never the block copies (they hold every row of a block; the open ones
+    are a few per cent), and keeps none.
+
+    ``chunk`` is the number of ids per transaction; block copies are read and kept only at
+    the default, the block size of the triggers that forget them (tests use small chunks)."""
     if actor is not None:
         require_reform_office(actor)
     if open_only and Dossier.objects.exclude(field_code=F("procedure__field_code")).exists():
@@ -515,20 +348,24 @@ def recompute(
     index = {pk: i for i, pk in enumerate(procedures)}
     rules = [ProcedureRules.of(p, calendar.day_minutes) for p in procedures.values()]
     field_codes = [p.field_code for p in procedures.values()]
-    qn = connection.ops.quote_name
-    sql = _dossier_sql(qn(Dossier._meta.db_table), qn(Procedure._meta.db_table), open_only)
+    fields = {pk: p.field_code for pk, p in procedures.items()}
     total = Dossier.objects.filter(settled=False).count() if open_only else Dossier.objects.count()
-    done = changed = fallen = last = 0
+    ids = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    blocks = range(ids["lo"] // chunk, ids["hi"] // chunk + 1) if total else range(0)
+    done = changed = fallen = 0
     fields_moved = False
     started = time.perf_counter()
-    while True:
+    for number in blocks:
+        lo, hi = number * chunk, (number + 1) * chunk - 1
         with transaction.atomic():
-            rows = _read(sql, (last, chunk), 11)
-            if not len(rows):
-                break
-            lo, hi = int(rows[0, 0]), int(rows[-1, 0])
-            last = hi
-            part = _Chunk(rows, index, lo, hi, open_only)
+            _lock_inputs()
+            # The daily refresh reads its few open rows from the tables: a block's copy holds
+            # every row, settled or not, and costs more to read than they do.
+            stored = read_block(number, fields) if chunk == BLOCK and not open_only else None
+            inputs = read_tables(lo, hi, open_only) if stored is None else stored
+            if not len(inputs.dossiers):
+                continue
+            part = _Chunk(inputs, index)
             out = derive_columns(calendar, settings, as_of, part.batch, rules)
             out.fallback |= part.too_old
             fallback = part.ids[out.fallback].tolist()
@@ -536,11 +373,17 @@ def recompute(
             extra_rows, extra_steps = (
                 _fallback(calendar, settings, as_of, procedures, fallback) if fallback else ([], [])
             )
-            changed += _write_chunk(part, out, field_codes, extra_rows, extra_steps)
+            written = _write_chunk(part, out, field_codes, extra_rows, extra_steps)
+            changed += written
             limits = open_limits(calendar, settings, part.batch, rules)
             _write_open(part, out, limits, field_codes, lo, hi)
             fields_moved |= bool(part.field_changed.any())
-        done += len(rows)
+            # Keep a copy of the block as now written, unless the stored one is still there
+            # (nothing written: no trigger fired), only its open rows were read, or some were
+            # left to rules.py (their values are not in the arrays).
+            if chunk == BLOCK and not open_only and not fallback and (stored is None or written):
+                store_block(number, inputs.with_derived(out), fields)
+        done += len(inputs.dossiers)
         if progress is not None:
             progress(min(done, total), total)
     seconds = time.perf_counter() - started
