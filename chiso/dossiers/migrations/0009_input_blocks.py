@@ -37,10 +37,16 @@ def _sqlite() -> list[str]:
     return statements
 
 
-def _postgresql() -> list[str]:
+def _postgresql(lz4: bool) -> list[str]:
     """Statement triggers with transition tables: one DELETE per statement, not per row (the
-    ingest writes its rows with COPY and one UPDATE … FROM per batch)."""
-    statements = []
+    ingest writes its rows with COPY and one UPDATE … FROM per batch). The packed arrays are
+    compressed with lz4 where the server has it: reading a block decompresses it, and pglz,
+    the default, took four times as long (2,2 s against 0,5 s at 10⁶ dossiers)."""
+    statements = [
+        f"ALTER TABLE {BLOCKS} ALTER COLUMN {column} SET COMPRESSION lz4"
+        for column in ("dossiers", "pauses", "apologies", "steps")
+        if lz4
+    ]
     for table, column in TABLES:
         function = f"{table}_forget_blocks"
         statements.append(
@@ -61,7 +67,16 @@ def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor not in ("sqlite", "postgresql"):
         raise NotImplementedError(f"no block triggers for {vendor}")
-    for statement in _sqlite() if vendor == "sqlite" else _postgresql():
+    if vendor == "sqlite":
+        statements = _sqlite()
+    else:
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 'lz4' = ANY(enumvals) FROM pg_settings"
+                " WHERE name = 'default_toast_compression'"
+            )
+            statements = _postgresql(bool(cursor.fetchone()[0]))
+    for statement in statements:
         schema_editor.execute(statement)
 
 
