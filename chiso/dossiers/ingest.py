@@ -72,6 +72,7 @@ from chiso.dossiers.rules import (
     StepOutcome,
     derive,
 )
+from chiso.dossiers.stored_inputs import keep_copies
 from chiso.dossiers.workcalendar import WorkCalendar, local
 from chiso.org.models import Agency
 from chiso.org.tabular import TableError, read_table
@@ -162,6 +163,7 @@ class ImportReport:
     skipped: int = 0  # lines already committed by an earlier run
     already_done: bool = False
     seconds: float = 0.0
+    copies_kept: int = 0  # block copies kept at the end (stored_inputs.keep_copies)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -828,6 +830,7 @@ def import_file(
             obj=run,
             data={"file": str(path), "accepted": run.accepted, "quarantined": run.quarantined},
         )
+    report.copies_kept = keep_copies()
     report.seconds = round(time.monotonic() - started, 3)
     return report
 

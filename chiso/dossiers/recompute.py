@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,6 +52,7 @@ from chiso.dossiers.stored_inputs import (
     NULL,
     SHIFT,
     Inputs,
+    lock_tables,
     pack_derived,
     read_block,
     read_tables,
@@ -212,21 +213,6 @@ def _day(days: int) -> datetime.date:
     return _EPOCH + datetime.timedelta(days=days)
 
 
-def _lock_inputs() -> None:
-    """On PostgreSQL, keep the input tables from changing until the chunk is written: its
-    derived values, and the block copy kept, must be those of the rows read. Writers wait for
-    the chunk (tens of milliseconds once its copy is kept); readers do not. The tables are
-    locked in the order the ingest writes them. SQLite needs nothing: its transactions are
-    IMMEDIATE (settings.py), one writer at a time from the first read."""
-    if connection.vendor != "postgresql":
-        return
-    tables = ", ".join(
-        connection.ops.quote_name(m._meta.db_table) for m in (Dossier, Pause, Apology, StepEvent)
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
-
-
 def _write_open(
     chunk: _Chunk, out: Derived, limits: OpenLimits, field_codes: list[str], lo: int, hi: int
 ) -> None:
@@ -363,7 +349,7 @@ def recompute(
     for number in blocks:
         lo, hi = number * chunk, (number + 1) * chunk - 1
         with transaction.atomic():
-            _lock_inputs()
+            lock_tables()
             # The daily refresh reads its few open rows from the tables: a block's copy holds
             # every row, settled or not, and costs more to read than they do.
             stored = read_block(number, fields) if chunk == BLOCK and not open_only else None

@@ -18,7 +18,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db import connection
+from django.db import connection, transaction
+from django.db.models import Max, Min
 
 from chiso.dossiers.models import Apology, Dossier, InputBlock, Pause, Procedure, StepEvent
 from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT
@@ -301,3 +302,43 @@ def store_block(number: int, inputs: Inputs, fields: Mapping[int, str]) -> None:
             for name in WIDTHS
         },
     )
+
+
+def lock_tables() -> None:
+    """On PostgreSQL, keep the input tables from changing until the transaction ends: what is
+    derived from a block, and the copy kept of it, must be what was read. Writers wait (tens
+    of milliseconds a block once its copy is kept); readers do not. The tables are locked in
+    the order the ingest writes them. SQLite needs nothing: its transactions are IMMEDIATE
+    (settings.py), one writer at a time from the first read."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(
+        connection.ops.quote_name(m._meta.db_table) for m in (Dossier, Pause, Apology, StepEvent)
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
+
+
+def keep_copies() -> int:
+    """Keep a copy, as the tables say, of every block that has none; return how many were
+    kept. An import ends with it: its writes made the database forget the copies of the blocks
+    it touched, and reading them is what a recompute's time goes on. A block holding a dossier
+    whose procedure has moved field since it was derived is left to the next recompute (which
+    moves it): its copy could not say which dossiers still carry the old field."""
+    fields = dict(Procedure.objects.values_list("pk", "field_code"))
+    kept = set(InputBlock.objects.values_list("number", flat=True))
+    ids = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    if ids["lo"] is None:
+        return 0
+    count = 0
+    for number in range(ids["lo"] // BLOCK, ids["hi"] // BLOCK + 1):
+        if number in kept:
+            continue
+        with transaction.atomic():
+            lock_tables()
+            inputs = read_tables(number * BLOCK, (number + 1) * BLOCK - 1, open_only=False)
+            moved = (inputs.dossiers[:, 3] >> FIELD_MOVED_BIT) & 1
+            if len(inputs.dossiers) and not moved.any():
+                store_block(number, inputs, fields)
+                count += 1
+    return count

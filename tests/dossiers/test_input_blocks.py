@@ -16,7 +16,7 @@ import pytest
 from django.db import connection
 
 from chiso.dossiers.actions import set_calendar_day
-from chiso.dossiers.ingest import ingest_records
+from chiso.dossiers.ingest import import_file, ingest_records
 from chiso.dossiers.models import (
     Apology,
     Dossier,
@@ -26,8 +26,8 @@ from chiso.dossiers.models import (
     StepEvent,
 )
 from chiso.dossiers.recompute import recompute
-from chiso.dossiers.stored_inputs import BLOCK, read_block, read_tables
-from tests.dossiers.helpers import make_procedures, record
+from chiso.dossiers.stored_inputs import BLOCK, keep_copies, read_block, read_tables
+from tests.dossiers.helpers import make_procedures, record, write_jsonl
 from tests.dossiers.test_ingest import STEPS, reference_rows, rollup_rows
 from tests.dossiers.test_recompute import by_the_rules, last_audit, stored
 
@@ -181,3 +181,24 @@ def test_a_block_with_a_dossier_before_1976_is_not_kept(two_blocks: dict[str, in
     old_block = Dossier.objects.get(code="OLD").pk // BLOCK
     assert old_block not in InputBlock.objects.values_list("number", flat=True)
     assert stored() == by_the_rules()
+
+
+def test_an_import_keeps_copies_of_the_blocks_it_wrote(world: Any, tmp_path: Any) -> None:
+    make_procedures()
+    path = write_jsonl(tmp_path / "d.jsonl", [{**LATE, "QuaTrinhXuLy": STEPS}, PAUSED, OPEN])
+    report = import_file(path)
+    assert report.accepted == 3 and report.copies_kept == 1
+    assert_copies_are_the_tables()
+    before = stored()
+    assert recompute().changed == 0  # the copies say what the ingest derived
+    assert stored() == before == by_the_rules()
+
+
+def test_no_copy_is_kept_of_a_block_with_a_procedure_moved_since(
+    two_blocks: dict[str, int],
+) -> None:
+    Procedure.objects.filter(code="1.000001").update(field_code="DDAI-2")
+    assert keep_copies() == 0  # every block has a land dossier still in DDAI
+    recompute()
+    assert keep_copies() == 0  # the recompute kept them
+    assert_copies_are_the_tables()
