@@ -1,5 +1,6 @@
 """System checks of the settings read from the environment (``chiso check``, ``manage.py
-check``, and every management command and ``runserver`` at start-up).
+check``, every management command and ``runserver`` at start-up, and ``chiso.wsgi`` before a
+WSGI server such as gunicorn, which runs no checks, serves anything).
 
 A wrong value is refused here, naming the environment variable to correct, rather than
 surfacing later as an error page (review s5, L1). The messages are in Vietnamese and English,
@@ -24,13 +25,16 @@ MINUTES = {
 }
 
 
+SETTINGS_TAG = "chiso_settings"  # chiso.wsgi runs these before serving
+
+
 def whole_minutes(value: Any) -> int | None:
     """``value`` when it is a whole number above 0, else ``None``."""
     valid = isinstance(value, int) and not isinstance(value, bool) and value > 0
     return value if valid else None
 
 
-@register()
+@register(SETTINGS_TAG)
 def check_minutes(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     errors = []
     for name, (variable, ident) in MINUTES.items():
@@ -68,7 +72,7 @@ def office_sessions(text: str) -> tuple[Session, ...]:
     return parse_sessions(text)
 
 
-@register()
+@register(SETTINGS_TAG)
 def check_office_hours(app_configs: Any = None, **kwargs: Any) -> list[Error]:
     """Office hours as ``07:30-11:30,13:00-17:00`` (increasing sessions) and the receipt
     cut-off as ``15:00`` within them, both optional and plain ``HH:MM`` times: read only when
