@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 
 from chiso.accounts import scope
 from chiso.api.assessments import (
@@ -55,6 +55,13 @@ class AssignmentIn(Schema):
 
 FIELD_CODE = Path(..., max_length=40, pattern=r"^[-A-Za-z0-9_.]+$", examples=["1"])
 AGENCY_CODE = Path(..., max_length=40, pattern=CODE_PATTERN, examples=["stp"])
+EXPECTED_APPRAISER = Query(
+    None,
+    max_length=150,
+    description="The username of the appraiser the caller means to remove; refused if another "
+    "is assigned now",
+    examples=["minh"],
+)
 
 
 def _reformoffice_round(request: HttpRequest, round_id: int) -> Round:
@@ -142,19 +149,30 @@ def assign_appraiser(
     summary="Leave one field of one agency without an appraiser (reform office)",
 )
 def unassign_appraiser(
-    request: HttpRequest, round_id: int = ID, agency: str = AGENCY_CODE, field: str = FIELD_CODE
+    request: HttpRequest,
+    round_id: int = ID,
+    agency: str = AGENCY_CODE,
+    field: str = FIELD_CODE,
+    appraiser: str | None = EXPECTED_APPRAISER,
 ) -> dict[str, Any]:
-    """The values already appraised stay. The round's remaining assignments are answered."""
+    """The values already appraised stay. The round's remaining assignments are answered.
+    With ``appraiser``, refused (422) unless that user is the one assigned, as the page's
+    confirmation does: a colleague may have assigned someone else since it was read."""
     rnd = _reformoffice_round(request, round_id)
 
     def run() -> None:
         found = _evaluated_agency(rnd, agency)
-        if not rnd.appraisers.filter(agency=found, field_code=field).exists():
+        existing = rnd.appraisers.filter(agency=found, field_code=field).first()
+        if existing is None:
             raise NotFound(
                 _("Field %(code)s of %(agency)s has no appraiser.")
                 % {"code": field, "agency": found.name}
             )
-        actions.unassign_appraiser(rnd, found, field, actor=request.user)
+        shown = None
+        if appraiser is not None:
+            user = get_user_model().objects.filter(username=appraiser).first()
+            shown = user.pk if user is not None else 0  # nobody: never the one assigned
+        actions.unassign_appraiser(rnd, found, field, actor=request.user, shown=shown)
 
     act(request, run)
     return _assignments(rnd)
