@@ -1,6 +1,7 @@
 """Recompute and the dossier pages on a persistent benchmark database, DuckDB the reference.
 
     .venv/bin/python benchmarks/persistent.py --dir /var/tmp/chiso-1e6 [--dossiers 1000000]
+    .venv/bin/python benchmarks/persistent.py --dir /var/tmp/chiso-1e6 --pages-only  # 3. only
     DATABASE_URL=postgres://… .venv/bin/python benchmarks/persistent.py --dir /var/tmp/pg-1e6
 
 ``benchmarks/dossiers.py`` builds its database in a temporary directory and throws it away;
@@ -134,6 +135,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--dir", type=Path, required=True, help="kept between runs")
     parser.add_argument("--dossiers", type=int, default=1_000_000)
+    parser.add_argument(
+        "--pages-only", action="store_true", help="time the pages only (no recompute, no DuckDB)"
+    )
     args = parser.parse_args()
     args.dir.mkdir(parents=True, exist_ok=True)
     base.setup(args.dir)
@@ -144,11 +148,13 @@ def main() -> None:
     print(f"# {connection.vendor}; {base.machine_state()}", flush=True)
     build(args.dir, args.dossiers)
     print(f"# {Dossier.objects.count()} dossiers; {base.machine_state()}", flush=True)
-    full, opened = recompute_runs()
-    duck = duckdb_aggregation()
-    print(
-        f"full recompute / DuckDB = {full / duck:.1f}×; open-only / DuckDB = {opened / duck:.1f}×"
-    )
+    if not args.pages_only:
+        full, opened = recompute_runs()
+        duck = duckdb_aggregation()
+        print(
+            f"full recompute / DuckDB = {full / duck:.1f}×; "
+            f"open-only / DuckDB = {opened / duck:.1f}×"
+        )
     pages()
     print(f"# {base.machine_state()}")
 

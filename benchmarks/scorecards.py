@@ -192,7 +192,6 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmpdir:
         tmp = Path(tmpdir)
         base.setup(tmp)
-        from django.core.paginator import Paginator
         from django.db import connection
         from django.db.models import Q
 
@@ -293,11 +292,14 @@ def main() -> None:
             print(f"{label}: p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")
         field = Dossier.objects.values_list("field_code", flat=True).first()
 
-        def late_list() -> None:  # what views.late_list reads for its first page
-            late = queries.late_dossiers(Q(), year)
-            queries.late_state_counts(late)
-            page = Paginator(late, 50).get_page(1)
-            queries.responsible_steps(list(page.object_list))
+        def late_list(agencies: Q, state: str = "", number: int = 1) -> Callable[[], None]:
+            def read() -> None:  # what views.late_list reads for one page
+                page, _counts = queries.late_page(agencies, year, "", state, number)
+                queries.responsible_steps(list(page.object_list))
+
+            return read
+
+        one = Q(agency_id=Agency.objects.order_by("code").values_list("pk", flat=True)[0])
 
         def field_page() -> None:  # what views.field_page reads
             where = Q(field_code=field)
@@ -307,8 +309,12 @@ def main() -> None:
             queries.delay_causes(where, year)
 
         for label, page_data in (
-            ("late list 2024, first page (province)", late_list),
+            ("late list 2024, first page (province)", late_list(Q())),
+            ("late list 2024, page 50 (province)", late_list(Q(), number=50)),
+            ("late list 2024, open overdue (province)", late_list(Q(), "open")),
+            ("late list 2024, first page (one agency)", late_list(one)),
             (f"field page 2024 ({field})", field_page),
+            ("  of which delay_causes", lambda: queries.delay_causes(Q(field_code=field), year)),
         ):
             p50, p95 = base.timed(page_data, max(3, args.queries // 4))
             print(f"{label}: p50 {p50:7.1f} ms, p95 {p95:7.1f} ms")

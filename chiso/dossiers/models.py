@@ -201,6 +201,20 @@ class Dossier(models.Model):
                 condition=models.Q(is_counted=True, on_time=False),
                 name="dossier_late",
             ),
+            # The late list's order: a page walks it and stops after 50 rows instead of sorting
+            # every late dossier (queries.LateRows); the period, state and agency are checked
+            # in the index itself.
+            models.Index(
+                fields=["-late_days", "code", "counted_on", "settled", "agency"],
+                condition=models.Q(is_counted=True, on_time=False),
+                name="dossier_late_order",
+            ),
+            # The late list's count of open overdue dossiers reads these few entries only.
+            models.Index(
+                fields=["counted_on", "agency", "field_code"],
+                condition=models.Q(is_counted=True, on_time=False, settled=False),
+                name="dossier_open_late",
+            ),
         ]
 
     def __str__(self) -> str:

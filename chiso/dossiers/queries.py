@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, overload
 
+from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 from django.utils import timezone
@@ -141,14 +144,145 @@ def late_dossiers(
     return qs.select_related("agency", "procedure").order_by("-late_days", "code")
 
 
-def late_state_counts(late: QuerySet[Dossier]) -> dict[str, int]:
-    """How many of the dossiers ``late`` (from :func:`late_dossiers`) are settled and open:
-    one query."""
-    # Aliases apart from the field names ("settled" is one).
-    counts = late.order_by().aggregate(
-        **{f"n_{key}": Count("pk", filter=where) for key, where in LATE_STATES.items()}
+def _narrowed_by_step(responsible: dict[str, Any]) -> bool:
+    """Whether ``responsible`` (of :func:`late_dossiers`) narrows the list beyond the rollups'
+    keys: a procedure or the responsible step."""
+    return any(value not in (None, "") for value in responsible.values())
+
+
+def late_state_counts(
+    agencies: Q, period: Period, field_code: str = "", **responsible: Any
+) -> dict[str, int]:
+    """How many of the dossiers :func:`late_dossiers` lists with the same arguments are settled
+    and open. ``agencies`` is a Q on ``agency_id`` (as the views build it).
+
+    Settled late dossiers are, by definition, the rollups' ``late`` counter (rollups.CONDITIONS:
+    counted, settled, not on time, kept per agency, field and month of ``counted_on``; periods
+    are whole months), so unless a procedure or a responsible step narrows the list they are
+    summed from the monthly rollups: a cost that does not grow with the number of late
+    dossiers. The open overdue ones are counted on their own index (``dossier_open_late``):
+    only dossiers still open, a few months' flow at most."""
+    late = late_dossiers(agencies, period, field_code, **responsible).order_by()
+    if _narrowed_by_step(responsible):
+        # Aliases apart from the field names ("settled" is one).
+        counts = late.aggregate(
+            **{f"n_{key}": Count("pk", filter=where) for key, where in LATE_STATES.items()}
+        )
+        return {key: counts[f"n_{key}"] for key in LATE_STATES}
+    where = (agencies & Q(field_code=field_code)) if field_code else agencies
+    settled = MonthlyRollup.objects.filter(
+        where, month__range=(period.first, period.last)
+    ).aggregate(n=Sum("late"))["n"]
+    return {"settled": settled or 0, "open": _count_open(late.filter(LATE_STATES["open"]))}
+
+
+def _count_open(late: QuerySet[Dossier]) -> int:
+    """How many dossiers ``late`` (open overdue ones) holds, read on ``dossier_open_late``.
+    SQLite without statistics prefers the index of an agency, which holds all its dossiers."""
+    if connection.vendor != "sqlite":
+        return late.count()
+    sql, params = _on_sqlite_index(late.values("pk"), "dossier_open_late")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql})", params)
+        return int(cursor.fetchone()[0])
+
+
+def _on_sqlite_index(rows: QuerySet[Dossier, Any], index: str) -> tuple[str, Any]:
+    """The SQL and parameters of ``rows`` read on SQLite through ``index`` (``INDEXED BY``: the
+    rows are the same, only the way to them is named)."""
+    sql, params = rows.query.get_compiler(using=rows.db).as_sql()
+    table = connection.ops.quote_name(Dossier._meta.db_table)
+    named = f"FROM {table} INDEXED BY {connection.ops.quote_name(index)}"
+    return sql.replace(f"FROM {table}", named, 1), params
+
+
+def late_everywhere() -> int:
+    """Every late dossier the index ``dossier_late_order`` holds (all periods and agencies)."""
+    settled = MonthlyRollup.objects.aggregate(n=Sum("late"))["n"] or 0
+    return settled + _count_open(
+        Dossier.objects.filter(is_counted=True, on_time=False, settled=False)
     )
-    return {key: counts[f"n_{key}"] for key in LATE_STATES}
+
+
+# How many entries of the late list's order a page may walk for each row the list has before
+# sorting the list's rows is cheaper (both read about one index entry or row per step; the
+# sort also builds a temporary tree). An estimate: either way the rows are the same.
+WALK_PER_ROW = 4
+
+
+class LateRows:
+    """The late dossiers of :func:`late_dossiers` as :class:`~django.core.paginator.Paginator`
+    reads them: ``count`` is known beforehand (:func:`late_state_counts`) and a page selects
+    the ids of its rows first, then reads those rows.
+
+    A page walks the index ``dossier_late_order``, whose order is the list's (-late_days, code),
+    and stops after its last row, when the rows of the list are dense enough in it: about
+    ``end * everywhere / count`` index entries for a page ending at row ``end``, whatever the
+    number of late dossiers. A narrow list (one agency, one month of several years, a person)
+    is sorted instead, reading only its own rows through the index of its filter. SQLite has
+    no statistics to weigh the two, so the walk is named (``INDEXED BY``); PostgreSQL weighs
+    them itself with its statistics."""
+
+    def __init__(self, late: QuerySet[Dossier], count: int, everywhere: int) -> None:
+        self.late = late
+        self._count = count
+        self.everywhere = everywhere
+        self.ordered = True
+
+    def count(self) -> int:
+        return self._count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def walks(self, end: int) -> bool:
+        """Whether a page ending at row ``end`` walks the list's order (see the class)."""
+        return end * self.everywhere <= WALK_PER_ROW * self._count * self._count
+
+    def ids(self, start: int, end: int) -> list[int]:
+        wanted = self.late.values_list("pk", flat=True)[start:end]
+        if connection.vendor != "sqlite" or not self.walks(end):
+            return list(wanted)
+        sql, params = _on_sqlite_index(wanted, "dossier_late_order")
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [row[0] for row in cursor.fetchall()]
+
+    @overload
+    def __getitem__(self, index: int) -> Dossier: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Dossier]: ...
+    def __getitem__(self, index: int | slice) -> Dossier | list[Dossier]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        start = index.start or 0
+        end = self._count if index.stop is None else min(index.stop, self._count)
+        if start >= end:
+            return []
+        ids = self.ids(start, end)
+        found = Dossier.objects.select_related("agency", "procedure").in_bulk(ids)
+        return [found[pk] for pk in ids]
+
+    def __iter__(self) -> Iterator[Dossier]:
+        return iter(self[0 : self._count])
+
+
+def late_page(
+    agencies: Q,
+    period: Period,
+    field_code: str = "",
+    state: str = "",
+    number: Any = None,
+    **responsible: Any,
+) -> tuple[Page[Dossier], dict[str, int]]:
+    """Page ``number`` (as typed; Paginator.get_page reads it) of 50 rows of
+    :func:`late_dossiers` with the same arguments, and the counts by state of the whole list
+    whatever ``state`` keeps (:func:`late_state_counts`)."""
+    counts = late_state_counts(agencies, period, field_code, **responsible)
+    count = counts[state] if state else sum(counts.values())
+    late = late_dossiers(agencies, period, field_code, state, **responsible)
+    rows = LateRows(late, count, late_everywhere())
+    return Paginator(rows, 50).get_page(number), counts
 
 
 def responsible_steps(dossiers: list[Dossier]) -> dict[int, StepEvent]:

@@ -16,7 +16,6 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -304,13 +303,11 @@ def late_list(request: HttpRequest) -> HttpResponse:
     responsible = _responsible_filters(request)
     state, state_errors = _late_state(request)
     filter_errors += state_errors
-    late = queries.late_dossiers(where, period, field_code, **responsible)
     # Both counts at the top whatever the state shown: the settled ones are what the
     # dashboard, field and agency pages count as late.
-    state_counts = queries.late_state_counts(late)
-    if state:
-        late = late.filter(queries.LATE_STATES[state])
-    page = Paginator(late, 50).get_page(request.GET.get("page"))
+    page, state_counts = queries.late_page(
+        where, period, field_code, state, request.GET.get("page"), **responsible
+    )
     steps = queries.responsible_steps(list(page.object_list))
     rows = [(d, steps.get(d.pk)) for d in page.object_list]
     filters = {
