@@ -71,6 +71,11 @@ class OpenRoundIn(Schema):
         pattern=r"^[-A-Za-z0-9_.]*$",
         description="A penalty item of the framework counted once per late submission",
     )
+    allow_past_deadlines: bool = Field(
+        False,
+        description="Open the round even though some deadlines are before today (refused "
+        "otherwise, naming them: every submission of such a round is late)",
+    )
 
 
 class CloseIn(Schema):
@@ -159,7 +164,13 @@ def open_round(
             )
         deadlines = {d.value: getattr(body.deadlines, d.value) for d in Deadline}
         with transaction.atomic():
-            rnd = actions.open_round(found, framework, deadlines, actor=request.user)
+            rnd = actions.open_round(
+                found,
+                framework,
+                deadlines,
+                actor=request.user,
+                allow_past=body.allow_past_deadlines,
+            )
             if body.late_penalty_code:
                 set_late_penalty(rnd, body.late_penalty_code, actor=request.user)
         return rnd

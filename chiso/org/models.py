@@ -222,6 +222,19 @@ class Position(models.Model):
     def holds_on(self, day: datetime.date) -> bool:
         return self.start <= day and (self.end is None or day <= self.end)
 
+    @property
+    def term_end(self) -> datetime.date | None:
+        """The end of the term as the registry shows it: the recorded end, or the agency's
+        last day when the agency ceased to exist (a merger) before anyone recorded one; a term
+        cannot outlive its agency. Select the agency with the positions listed."""
+        ends = [day for day in (self.end, self.agency.valid_to) if day is not None]
+        return min(ends) if ends else None
+
+    @property
+    def ended_with_agency(self) -> bool:
+        """True when the shown end is the agency's, not one recorded for the term."""
+        return self.term_end is not None and self.term_end != self.end
+
 
 class Assignment(models.Model):
     """The framework fields or criteria a deputy answers for in one year (phân công).

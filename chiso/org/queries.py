@@ -130,7 +130,7 @@ def agency_record(user: Any, agency: Agency) -> AgencyRecord:
         inherits=agency.predecessors(),
         linkable=linkable,
         blocks=agency.blocks.order_by("-year", "order"),
-        positions=agency.positions.select_related("person")
+        positions=agency.positions.select_related("person", "agency")
         .prefetch_related("assignments")
         .order_by(HEADS_FIRST, "-start"),
         scores=AgencyScore.objects.filter(agency=agency, result_set__in=visible_result_sets(user))
@@ -145,3 +145,25 @@ def blocks_of_year(user: Any, year: int) -> QuerySet[Block]:
     return Block.objects.filter(year=year).prefetch_related(
         Prefetch("agencies", queryset=visible, to_attr="visible_agencies")
     )
+
+
+def deputies_without_assignment(agency_ids: Any, year: int) -> list[tuple[Agency, list[str]]]:
+    """Per agency (by name), the deputies in office at some time in ``year`` who have no field
+    assignment (phân công) for that year. The engine scores such a deputy with the agency's
+    own index (par-index.md §2.4), so the reform office should know before finalising."""
+    first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+    deputies = (
+        Position.objects.filter(
+            agency_id__in=agency_ids, role=Position.Role.DEPUTY, start__lte=last
+        )
+        .filter(Q(end=None) | Q(end__gte=first))
+        .exclude(assignments__year=year)
+        .select_related("agency", "person")
+        .order_by("agency__name", "person__full_name")
+    )
+    out: dict[int, tuple[Agency, list[str]]] = {}
+    for position in deputies:
+        out.setdefault(position.agency_id, (position.agency, []))[1].append(
+            position.person.full_name
+        )
+    return list(out.values())

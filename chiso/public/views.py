@@ -83,8 +83,7 @@ def scorecard(request: HttpRequest, year: int, block: str, agency: str) -> HttpR
     fields = [n for n in score.nodes if n["depth"] == 0]
     leaders = [
         {k: ld.get(k) for k in ("name", "role", "assigned", "score", "classification")}
-        # The head first, as at the conference; the engine lists deputies in code order.
-        for ld in sorted(score.leaders, key=lambda ld: ld.get("role") != "head")
+        for ld in score.leaders_in_order
     ]
     return render(
         request,

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from chiso.results.models import AgencyScore, ResultSet
-from chiso.results.queries import previous_scores
+from chiso.results.queries import YearSummary, previous_scores, year_summary
 
 CENT = Decimal("0.01")
 
@@ -57,23 +57,16 @@ class BlockSection:
 @dataclass
 class ProvinceReport:
     year: int
-    mean: Decimal | None
-    previous_mean: Decimal | None
-    agencies: int
+    summary: YearSummary
     sections: list[BlockSection] = field(default_factory=list)
 
     @property
-    def change(self) -> Decimal | None:
-        if self.mean is None or self.previous_mean is None:
-            return None
-        return self.mean - self.previous_mean
+    def mean(self) -> Decimal | None:
+        return self.summary.mean_final
 
-
-def _mean(scores: QuerySet[AgencyScore]) -> Decimal | None:
-    values = [s for s in scores.values_list("final", flat=True)]
-    if not values:
-        return None
-    return (sum(values, Decimal(0)) / len(values)).quantize(CENT, ROUND_HALF_UP)
+    @property
+    def agencies(self) -> int:
+        return self.summary.agencies
 
 
 def field_means(scores: list[AgencyScore]) -> list[dict[str, Any]]:
@@ -123,9 +116,6 @@ def province_report(year: int, sets: QuerySet[ResultSet]) -> ProvinceReport | No
     this_year = list(sets.filter(year=year).order_by("block__order", "block__name"))
     if not this_year:
         return None
-    mean = _mean(AgencyScore.objects.filter(result_set__in=sets.filter(year=year)))
-    previous = _mean(AgencyScore.objects.filter(result_set__in=sets.filter(year=year - 1)))
-    count = AgencyScore.objects.filter(result_set__in=sets.filter(year=year)).count()
-    report = ProvinceReport(year, mean, previous, count)
+    report = ProvinceReport(year, year_summary(year, sets))
     report.sections = [block_section(rs, sets) for rs in this_year]
     return report

@@ -138,6 +138,13 @@ class AgencyScore(models.Model):
     def node(self, code: str) -> dict[str, Any] | None:
         return next((n for n in self.nodes if n["code"] == code), None)
 
+    @property
+    def leaders_in_order(self) -> list[dict[str, Any]]:
+        """The leaders' scores with the head first, as an official table lists them; deputies
+        keep the engine's order (by person code). Every page and file that lists leaders
+        reads this, so the order is the same everywhere."""
+        return sorted(self.leaders, key=lambda ld: ld.get("role") != "head")
+
     def field_percents(self) -> list[Decimal | None]:
         """Percent of each top-level field, in framework order (None when not applicable)."""
         return [

@@ -91,7 +91,9 @@ def test_an_extension_needs_a_reason(world: Any, rnd: Round) -> None:
 def test_it_refuses_an_explanation_after_the_deadline(
     world: Any, framework: Any, block: Any
 ) -> None:
-    rnd = a.open_round(block, framework, deadlines(explanation=YESTERDAY), actor=world.tuan)
+    # Every stage up to the explanation ended yesterday: deadlines must be in stage order.
+    past = dict.fromkeys(("self_assessment", "approval", "appraisal_1", "explanation"), YESTERDAY)
+    rnd = a.open_round(block, framework, deadlines(**past), actor=world.tuan)
     a.assign_appraiser(rnd, world.stp, "3", world.minh, actor=world.tuan)
     stp = fill_and_submit(world, Assessment.objects.get(round=rnd, agency=world.stp))
     a.approve_submission(stp, actor=world.nam)

@@ -18,6 +18,11 @@ from chiso.assessments.actions.items import (
 )
 from chiso.assessments.actions.publishing import publish_round
 from chiso.assessments.actions.returns import return_submission
+from chiso.assessments.actions.round_dates import (
+    DeadlineError,
+    PastDeadlinesError,
+    change_deadlines,
+)
 from chiso.assessments.actions.rounds import (
     assign_appraiser,
     close_appraisal_1,
@@ -33,10 +38,13 @@ from chiso.assessments.actions.rounds import (
 __all__ = [
     "AssessmentError",
     "ConflictError",
+    "DeadlineError",
+    "PastDeadlinesError",
     "StateError",
     "add_evidence",
     "approve_submission",
     "assign_appraiser",
+    "change_deadlines",
     "close_appraisal_1",
     "close_appraisal_2",
     "close_explanation",

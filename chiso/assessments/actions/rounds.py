@@ -19,6 +19,7 @@ from chiso.assessments.actions.common import (
     require_reform_office,
     require_stage,
 )
+from chiso.assessments.actions.round_dates import check_complete, check_not_past, check_order
 from chiso.assessments.inputs import round_inputs
 from chiso.assessments.models import (
     AppraiserAssignment,
@@ -49,15 +50,29 @@ def open_round(
     deadlines: Mapping[str, datetime.date],
     *,
     actor: Any,
+    allow_past: bool = True,
 ) -> Round:
     """Open the round of ``block`` under ``framework``: one assessment per agency of the block,
     with an empty entry for every leaf scored from an entered value.
 
-    ``deadlines`` maps every :class:`Deadline` value to a date.
+    ``deadlines`` maps every :class:`Deadline` value to a date, in stage order
+    (:class:`DeadlineError` names the first out of order). With ``allow_past=False`` (the page
+    and the API until the user confirms) deadlines before today raise
+    :class:`PastDeadlinesError`; the command line and the demo open past rounds on purpose.
     """
     require_reform_office(actor)
     if framework.status != Framework.Status.PUBLISHED:
         raise StateError(_("Only a published framework can be used for an evaluation round."))
+    if framework.kind != Framework.Kind.PAR_INDEX:
+        # The service index (Decision 766) is computed from dossiers and surveys; nothing in it
+        # is self-assessed, so it is never the framework of an evaluation round.
+        raise StateError(
+            _(
+                "%(framework)s is a framework of the kind «%(kind)s»: an evaluation round needs "
+                "an administrative reform index (PAR) framework."
+            )
+            % {"framework": framework.title, "kind": framework.get_kind_display()}
+        )
     if block.code not in framework.block_codes:
         raise StateError(
             _("Framework %(framework)s does not apply to block %(block)s.")
@@ -65,24 +80,15 @@ def open_round(
         )
     if framework.year != block.year:
         raise StateError(_("The framework and the block belong to different years."))
-    missing = [d.label for d in Deadline if d.value not in deadlines]
-    if missing:
-        raise AssessmentError(
-            _("Missing deadlines: %(stages)s.") % {"stages": ", ".join(str(m) for m in missing)}
-        )
+    check_complete(deadlines)
+    check_order(deadlines)
+    if not allow_past:
+        check_not_past(deadlines, timezone.localdate())
     if Round.objects.filter(block=block, framework=framework).exists():
         raise StateError(_("This block already has a round with this framework."))
     agencies = list(block.agencies.order_by("name"))
     if not agencies:
         raise AssessmentError(_("The block has no agencies to evaluate."))
-    rnd = Round.objects.create(
-        year=block.year,
-        block=block,
-        framework=framework,
-        opened_by=_actor_or_none(actor),
-        opened_at=timezone.now(),
-        **{f"{d.value}_due": deadlines[d.value] for d in Deadline},
-    )
     engine = framework.to_engine()
     # Leaves scored from facts get no entry: agencies never enter them (docs/data-model.md).
     leaves = [
@@ -91,6 +97,22 @@ def open_round(
         for node in iter_nodes((field,))
         if node.is_leaf and (node.rule is None or rule_fact(node.rule) is None)
     ]
+    if not leaves:
+        raise AssessmentError(
+            _(
+                "%(framework)s has no item the agencies of %(block)s enter themselves: every "
+                "item is computed from data, so there is nothing to self-assess."
+            )
+            % {"framework": framework.title, "block": block.name}
+        )
+    rnd = Round.objects.create(
+        year=block.year,
+        block=block,
+        framework=framework,
+        opened_by=_actor_or_none(actor),
+        opened_at=timezone.now(),
+        **{f"{d.value}_due": deadlines[d.value] for d in Deadline},
+    )
     for agency in agencies:
         assessment = Assessment.objects.create(round=rnd, agency=agency)
         ItemEntry.objects.bulk_create(

@@ -29,6 +29,7 @@ from chiso.accounts.models import Role
 from chiso.assessments import actions, queries
 from chiso.assessments.actions.common import own_agencies
 from chiso.assessments.actions.publishing import round_result_set
+from chiso.assessments.actions.round_dates import OPEN_STAGES
 from chiso.assessments.inputs import set_late_penalty
 from chiso.assessments.models import (
     AppraiserAssignment,
@@ -42,13 +43,14 @@ from chiso.assessments.views.office import lang, require_round_reader
 from chiso.engine.problems import ProblemsError
 from chiso.frameworks.models import Framework
 from chiso.org.models import Agency, Block
+from chiso.org.queries import deputies_without_assignment
 from chiso.results.actions import ResultError
 from chiso.results.models import ResultSet
 
 DATE_HINT = gettext_lazy("dd/mm/yyyy")
 
 
-def _date_field(label: Any) -> forms.DateField:
+def date_field(label: Any) -> forms.DateField:
     return forms.DateField(
         label=label,
         widget=forms.TextInput(attrs={"placeholder": DATE_HINT, "inputmode": "numeric"}),
@@ -69,7 +71,8 @@ def bootstrap(form: forms.Form) -> None:
 def penalty_choices() -> list[tuple[str, Any]]:
     """The penalty items of every published framework, grouped by framework."""
     groups: list[tuple[str, Any]] = [("", _("None: lateness is only recorded"))]
-    for fw in Framework.objects.filter(status=Framework.Status.PUBLISHED):
+    par = Framework.objects.filter(status=Framework.Status.PUBLISHED, kind=Framework.Kind.PAR_INDEX)
+    for fw in par:
         penalties = [
             (a.code, f"{a.code} — {a.title}")
             for a in fw.to_engine().adjustments
@@ -86,18 +89,30 @@ class OpenRoundForm(forms.Form):
     )
     framework = forms.ModelChoiceField(
         label=gettext_lazy("Framework"),
-        queryset=Framework.objects.filter(status=Framework.Status.PUBLISHED),
+        # Only administrative reform index frameworks are self-assessed in a round.
+        queryset=Framework.objects.filter(
+            status=Framework.Status.PUBLISHED, kind=Framework.Kind.PAR_INDEX
+        ),
+        error_messages={
+            "invalid_choice": gettext_lazy(
+                "Choose a published administrative reform index (PAR) framework from the list."
+            )
+        },
     )
-    self_assessment_due = _date_field(Round._meta.get_field("self_assessment_due").verbose_name)
-    approval_due = _date_field(Round._meta.get_field("approval_due").verbose_name)
-    appraisal_1_due = _date_field(Round._meta.get_field("appraisal_1_due").verbose_name)
-    explanation_due = _date_field(Round._meta.get_field("explanation_due").verbose_name)
-    appraisal_2_due = _date_field(Round._meta.get_field("appraisal_2_due").verbose_name)
-    council_due = _date_field(Round._meta.get_field("council_due").verbose_name)
+    self_assessment_due = date_field(Round._meta.get_field("self_assessment_due").verbose_name)
+    approval_due = date_field(Round._meta.get_field("approval_due").verbose_name)
+    appraisal_1_due = date_field(Round._meta.get_field("appraisal_1_due").verbose_name)
+    explanation_due = date_field(Round._meta.get_field("explanation_due").verbose_name)
+    appraisal_2_due = date_field(Round._meta.get_field("appraisal_2_due").verbose_name)
+    council_due = date_field(Round._meta.get_field("council_due").verbose_name)
     late_penalty_code = forms.ChoiceField(
         label=Round._meta.get_field("late_penalty_code").verbose_name,
         required=False,
         help_text=Round._meta.get_field("late_penalty_code").help_text,
+    )
+    confirm_past = forms.BooleanField(
+        label=gettext_lazy("Open the round even though some deadlines are already past"),
+        required=False,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -112,7 +127,7 @@ class OpenRoundForm(forms.Form):
 class ExtensionForm(forms.Form):
     agency = forms.ModelChoiceField(label=gettext_lazy("Agency"), queryset=Agency.objects.none())
     stage = forms.ChoiceField(label=gettext_lazy("Stage"), choices=Deadline.choices)
-    new_date = _date_field(gettext_lazy("New deadline"))
+    new_date = date_field(gettext_lazy("New deadline"))
     reason = forms.CharField(label=gettext_lazy("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, rnd: Round, *args: Any, **kwargs: Any) -> None:
@@ -156,6 +171,8 @@ def round_list(request: HttpRequest) -> HttpResponse:
 def round_open(request: HttpRequest) -> HttpResponse:
     scope.require_reform_office(request.user)
     form = OpenRoundForm(request.POST or None)
+    # The confirmation box shows once the deadlines were refused as past (or was ticked).
+    past = bool(request.POST.get("confirm_past"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -166,9 +183,15 @@ def round_open(request: HttpRequest) -> HttpResponse:
                     data["framework"],
                     {d.value: data[f"{d.value}_due"] for d in Deadline},
                     actor=request.user,
+                    allow_past=data["confirm_past"],
                 )
                 if data["late_penalty_code"]:
                     set_late_penalty(rnd, data["late_penalty_code"], actor=request.user)
+        except actions.DeadlineError as e:
+            # Under the date it is about, and the input marked invalid for screen readers.
+            form.add_error(f"{e.stage}_due", str(e))
+            bootstrap(form)
+            past = past or isinstance(e, actions.PastDeadlinesError)
         except actions.AssessmentError as e:
             form.add_error(None, str(e))
         else:
@@ -178,7 +201,7 @@ def round_open(request: HttpRequest) -> HttpResponse:
                 % {"count": rnd.assessments.count()},
             )
             return redirect("assessments:round", rnd.pk)
-    return render(request, "assessments/office/round_open.html", {"form": form})
+    return render(request, "assessments/office/round_open.html", {"form": form, "past": past})
 
 
 @dataclass
@@ -267,6 +290,7 @@ def _render_round(
             "result_set": result_set,
             "late_penalty": rnd.late_penalty_code,
             "assigning_open": rnd.stage in (Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2),
+            "deadlines_open": rnd.stage in OPEN_STAGES,
         },
     )
 
@@ -523,5 +547,10 @@ def round_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
             "error": error,
             "reason": reason,
             "agencies": rnd.assessments.count(),
+            # Finalising scores the leaders too: a deputy without a field assignment for the
+            # year silently gets the agency's index (review s6 L8), so name them first.
+            "unassigned": deputies_without_assignment(rnd.assessments.values("agency_id"), rnd.year)
+            if step == "finalise"
+            else [],
         },
     )
