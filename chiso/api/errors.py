@@ -20,6 +20,8 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from chiso.api.validation import field_errors
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -38,7 +40,8 @@ class FieldError(Schema):
 
 class Invalid(Schema):
     """A 422 answer: ``detail`` says what is wrong in words; ``errors`` lists each parameter
-    (``loc`` e.g. ``["query", "page"]``; ``msg`` is the validator's English text)."""
+    (``loc`` e.g. ``["query", "page"]`` or ``["body", "value"]``; ``msg`` names the field and
+    says what to type, in the caller's language, see :mod:`chiso.api.validation`)."""
 
     detail: str
     errors: list[FieldError]
@@ -88,17 +91,6 @@ def respond(
     return response
 
 
-def _field_errors(errors: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        {
-            "loc": [p if isinstance(p, int) else str(p) for p in e.get("loc", ())],
-            "msg": str(e.get("msg", "")),
-            "type": str(e.get("type", "")),
-        }
-        for e in errors
-    ]
-
-
 def install(api: NinjaAPI) -> None:
     """Answer every error of ``api`` with a translated ``{"detail": …}`` body."""
 
@@ -114,7 +106,10 @@ def install(api: NinjaAPI) -> None:
         return respond(api, request, 401, _("The API token is not valid or has been revoked."))
 
     def denied(request: HttpRequest, exc: object) -> HttpResponse:
-        return respond(api, request, 403, _("You do not have permission to see this."))
+        # A reader refused a write may well see the thing: say what is refused (review s6, L2).
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return respond(api, request, 403, _("You do not have permission to see this."))
+        return respond(api, request, 403, _("You are not allowed to change this."))
 
     def not_found(request: HttpRequest, exc: object) -> HttpResponse:
         message = exc.message if isinstance(exc, NotFound) else _("Not found.")
@@ -122,18 +117,19 @@ def install(api: NinjaAPI) -> None:
 
     def invalid(request: HttpRequest, exc: object) -> HttpResponse:
         assert isinstance(exc, ValidationError)
-        return respond(
-            api,
-            request,
-            422,
-            _("The request parameters are not valid."),
-            errors=_field_errors(exc.errors),
-        )
+        with translation.override(language(request)):
+            problems = field_errors(exc.errors)
+            summary = " ".join(p["msg"] for p in problems)
+            intro = str(_("The request parameters are not valid."))
+            detail = f"{intro} {summary}".strip()
+        return respond(api, request, 422, detail, errors=problems)
 
     def http_error(request: HttpRequest, exc: object) -> HttpResponse:
         assert isinstance(exc, HttpError)
         if exc.status_code == 403:  # ninja's CSRF check, the only HttpError raised for us
             return respond(api, request, 403, _("CSRF check failed: send the X-CSRFToken header."))
+        if exc.status_code == 400 and str(exc.message).startswith("Cannot parse request body"):
+            return respond(api, request, 400, _("The request body is not valid JSON."))
         return respond(api, request, exc.status_code, exc.message)
 
     api.add_exception_handler(AuthenticationError, unauthenticated)

@@ -45,6 +45,7 @@ LIST_KEYS = frozenset({"agencies"})
 NUMERIC_KEYS = frozenset(
     {
         "value",
+        "points",
         "count",
         "self_value",
         "appraised_value_1",

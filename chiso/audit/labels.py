@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "assessments.item.self_assessed": _("Item self-assessed"),
     "assessments.round.appraisal_1_closed": _("Appraisal round 1 closed"),
     "assessments.round.appraisal_2_closed": _("Appraisal round 2 closed"),
+    "assessments.round.deadlines_changed": _("Round deadlines corrected"),
     "assessments.round.explanation_closed": _("Explanation stage closed"),
     "assessments.round.finalised": _("Round finalised"),
     "assessments.round.late_penalty_set": _("Late-submission penalty item set"),
@@ -110,17 +111,21 @@ ACTION_LABELS = {
 }
 
 KEY_LABELS = {
-    # Items of an assessment (chiso.assessments.actions.items).
-    "value": _("points"),
+    # Items of an assessment (chiso.assessments.actions.items). The value entered is points
+    # only for items scored directly; for measured items it is a rate or a count ("unit"),
+    # and "points" is what it gives by the rule (chiso.assessments.measures.audit_points).
+    "value": _("value"),
+    "unit": _("unit"),
+    "points": _("points"),
     "not_applicable": _("not applicable"),
     "justification": _("justification"),
-    "self_value": _("self-assessed points"),
-    "appraised_value_1": _("appraised points, round 1"),
-    "appraised_value_2": _("appraised points, round 2"),
+    "self_value": _("self-assessed value"),
+    "appraised_value_1": _("appraised value, round 1"),
+    "appraised_value_2": _("appraised value, round 2"),
     "appraiser_comment_1": _("appraiser's comment, round 1"),
     "appraiser_comment_2": _("appraiser's comment, round 2"),
     "needs_explanation": _("needs explanation"),
-    "council_value": _("council points"),
+    "council_value": _("council value"),
     "explanation": _("explanation"),
     "note": _("note"),
     "comment": _("comment"),

@@ -72,15 +72,22 @@ class Rejected(Schema):
     )
 
 
+class CampaignList(Schema):
+    """Like every list of the API (docs/api.md, Conventions)."""
+
+    count: int
+    items: list[CampaignOut]
+
+
 @router.get(
     "/surveys/campaigns",
     operation_id="list_survey_campaigns",
-    response={200: list[CampaignOut], **DENIED},
+    response={200: CampaignList, **DENIED},
     summary="Survey campaigns",
 )
-def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
+def list_campaigns(request: HttpRequest) -> dict[str, Any]:
     scope.require_any_role(request.user, READERS)
-    return [
+    items = [
         {
             "id": c.pk,
             "year": c.year,
@@ -90,6 +97,7 @@ def list_campaigns(request: HttpRequest) -> list[dict[str, Any]]:
         }
         for c in Campaign.objects.prefetch_related("questionnaires")
     ]
+    return {"count": len(items), "items": items}
 
 
 @router.get(

@@ -33,7 +33,12 @@ def _lang(request: HttpRequest) -> str:
 
 
 def _questions(
-    section: Section, answers: dict[str, Any], raw: dict[str, Any], errors: dict[str, str], en: bool
+    section: Section,
+    answers: dict[str, Any],
+    raw: dict[str, Any],
+    errors: dict[str, str],
+    en: bool,
+    group: str = "",
 ) -> list[dict[str, Any]]:
     """What the template shows for each question: text, choices, current value, error."""
     out = []
@@ -41,6 +46,8 @@ def _questions(
     for q in section.questions:
         if q.show_if is not None and q.show_if.question not in here and not q.asked(answers):
             continue  # decided by an earlier part's answer: not asked
+        if q.answer_for_group(group) is not None:
+            continue  # the respondent's group is known: asked once only (review s6, L5)
         if q.type == "scale":
             choices = [(v, SCALE_LABELS[v][1 if en else 0]) for v in (5, 4, 3, 2, 1, 0)]
         else:
@@ -67,10 +74,15 @@ def _questions(
     return out
 
 
-def _raw(request: HttpRequest, section: Section) -> dict[str, Any]:
+def _raw(request: HttpRequest, section: Section, group: str) -> dict[str, Any]:
+    """The posted answers of ``section``; a question asking the respondent's group is answered
+    with the option of ``group`` (the group they gave when starting), whatever was posted."""
     raw: dict[str, Any] = {}
     for q in section.questions:
-        if q.type in ("multiple", "priority"):
+        fixed = q.answer_for_group(group)
+        if fixed is not None:
+            raw[q.code] = str(fixed)
+        elif q.type in ("multiple", "priority"):
             raw[q.code] = request.POST.getlist(q.code)
         else:
             raw[q.code] = request.POST.get(q.code, "")
@@ -84,10 +96,12 @@ def section_context(
     raw: dict[str, Any],
     errors: dict[str, str],
     en: bool,
+    group: str = "",
 ) -> dict[str, Any]:
     """What survey_form/page.html shows of part ``index``: titles in the reader's language,
     the part's number and its questions with the answers given so far; the public form and
-    the office's preview both render it."""
+    the office's preview both render it. A question asking the respondent's ``group`` (when
+    known) is left out."""
     section = spec.sections[index]
     return {
         "title": spec.title_en if en and spec.title_en else spec.title,
@@ -97,7 +111,7 @@ def section_context(
         "index": index,
         "number": index + 1,
         "count": len(spec.sections),
-        "questions": _questions(section, answers, raw, errors, en),
+        "questions": _questions(section, answers, raw, errors, en, group),
         "errors": errors,
     }
 
@@ -113,7 +127,13 @@ def _page(
     context = {
         "response": response,
         **section_context(
-            spec, index, response.answers, raw or {}, errors or {}, _lang(request) == "en"
+            spec,
+            index,
+            response.answers,
+            raw or {},
+            errors or {},
+            _lang(request) == "en",
+            response.group,
         ),
         "agency": response.agency.name,
     }
@@ -148,7 +168,7 @@ def fill(request: HttpRequest, token: str) -> HttpResponse:
         index = _int(request.POST.get("section"), -1)
         if not 0 <= index < len(spec.sections) or index > response.section:
             raise Http404
-        raw = _raw(request, spec.sections[index])
+        raw = _raw(request, spec.sections[index], response.group)
         errors = actions.save_section(response, index, raw)
         if errors:
             return _page(request, response, spec, index, raw, errors)

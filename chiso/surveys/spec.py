@@ -50,7 +50,16 @@ SCALE_LABELS: dict[int, tuple[str, str]] = {
 CODE_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 FACT_RE = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$")
 TEXT_MAX = 500
-OPTION_KEYS = frozenset({"value", "text", "text_en"})
+OPTION_KEYS = frozenset({"value", "text", "text_en", "group"})
+# The respondent groups an option may stand for (chiso.surveys.models.Group; no Django here).
+GROUP_CODES = (
+    "citizen",
+    "organisation",
+    "council_delegate",
+    "agency_leader",
+    "commune_leader",
+    "civil_servant",
+)
 QUESTION_KEYS = frozenset(
     {"code", "type", "text", "text_en", "required", "options", "max_choices", "min", "max"}
     | {"show_if", "fact"}
@@ -67,9 +76,14 @@ class SpecError(Exception):
 
 @dataclass(frozen=True)
 class Option:
+    """One answer. ``group``: the respondent group this answer means (a question such as "you
+    answer as: individual / organisation"), so that a respondent whose group is already known
+    is not asked it again."""
+
     value: int
     text: str
     text_en: str = ""
+    group: str = ""
 
 
 @dataclass(frozen=True)
@@ -105,6 +119,10 @@ class Question:
 
     def asked(self, answers: Mapping[str, Any]) -> bool:
         return self.show_if is None or self.show_if.holds(answers)
+
+    def answer_for_group(self, group: str) -> int | None:
+        """The option that says ``group``, when this question asks the respondent's group."""
+        return next((o.value for o in self.options if group and o.group == group), None)
 
 
 @dataclass(frozen=True)
@@ -192,7 +210,13 @@ def _options(raw: Any, where: str, problems: list[str]) -> tuple[Option, ...]:
                 problems.append(f"{where}, phương án {i}: «value» phải là số nguyên dương")
                 continue
             text_en = _word(item, "text_en", f"{where}, phương án {i}", problems)
-            out.append(Option(value, item["text"].strip(), text_en))
+            group = _word(item, "group", f"{where}, phương án {i}", problems)
+            if group and group not in GROUP_CODES:
+                problems.append(
+                    f"{where}, phương án {i}: «group» phải là một trong {', '.join(GROUP_CODES)}"
+                )
+                group = ""
+            out.append(Option(value, item["text"].strip(), text_en, group))
         else:
             problems.append(f"{where}, phương án {i}: phải là một đoạn chữ hoặc có «text»")
     values = [o.value for o in out]
@@ -366,7 +390,12 @@ def to_data(q: Questionnaire) -> dict[str, Any]:
             out["required"] = False
         if x.options:
             out["options"] = [
-                {"value": o.value, "text": o.text, **({"text_en": o.text_en} if o.text_en else {})}
+                {
+                    "value": o.value,
+                    "text": o.text,
+                    **({"text_en": o.text_en} if o.text_en else {}),
+                    **({"group": o.group} if o.group else {}),
+                }
                 for o in x.options
             ]
         for key, value in (("max_choices", x.max_choices), ("min", x.minimum), ("max", x.maximum)):

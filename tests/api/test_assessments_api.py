@@ -381,7 +381,9 @@ def test_submitting_with_items_left_empty_is_refused(evaluation: Evaluation) -> 
     response = evaluation.call("lan", "POST", f"/api/assessments/{evaluation.stp.pk}/submit")
 
     assert response.status_code == 422
-    assert response.json()["detail"] == "Còn 4 mục chưa có điểm hoặc dấu không đánh giá."
+    assert response.json()["detail"] == (
+        "Còn 4 mục chưa nhập giá trị hoặc dấu không đánh giá: 1.1, 1.2, 2.1, 3.1."
+    )
 
 
 def test_a_malformed_value_is_refused_before_any_action(evaluation: Evaluation) -> None:
@@ -390,7 +392,7 @@ def test_a_malformed_value_is_refused_before_any_action(evaluation: Evaluation) 
     response = evaluation.call("lan", "PUT", url, {**SELF, "value": "1,5", "expected_version": 1})
 
     assert response.status_code == 422
-    assert response.json()["errors"][0]["loc"] == ["body", "body", "value"]
+    assert response.json()["errors"][0]["loc"] == ["body", "value"]
     assert not AuditEvent.objects.filter(action="assessments.item.self_assessed").exists()
 
 

@@ -45,7 +45,9 @@ def test_a_submitted_assessment_is_no_longer_edited(world: Any, rnd: Round) -> N
     stp = Assessment.objects.get(round=rnd, agency=world.stp)
     with pytest.raises(a.AssessmentError) as caught:
         a.submit_assessment(stp, actor=world.lan)
-    assert str(caught.value) == "Còn 4 mục chưa có điểm hoặc dấu không đánh giá."
+    assert str(caught.value) == (
+        "Còn 4 mục chưa nhập giá trị hoặc dấu không đánh giá: 1.1, 1.2, 2.1, 3.1."
+    )
     for code in ("1.1", "1.2", "2.1", "3.1"):
         a.save_self_assessment(
             stp,

@@ -89,8 +89,9 @@ def test_yes_no_and_level_items_use_the_agency_widgets_and_words(
         .content.decode()
     )
     e11 = entry(stp, "1.1")
-    # 1.1 is a yes/no item: the agency's value reads "Có", the appraiser picks Có/Không.
-    assert re.search(r'data-testid="self-value">Có<', html)
+    # 1.1 is a yes/no item: the agency's value reads "Có" with the points it gives, the
+    # appraiser picks Có/Không.
+    assert re.search(r'data-testid="self-value">Có → 1 điểm<', html)
     assert f'type="radio" name="value" id="value-{e11.pk}-1" value="1"' in html
     # 1.2 is a number: the agency's value is a hint, never a pre-filled answer.
     e12 = entry(stp, "1.2")

@@ -28,7 +28,7 @@ def test_an_item_change_reads_in_words_with_decimal_commas() -> None:
             "justification": ["", "Đã ban hành"],
         }
     )
-    assert text == "điểm: 64,2 → 70; không đánh giá: Không → Có; thuyết minh: — → Đã ban hành"
+    assert text == "giá trị: 64,2 → 70; không đánh giá: Không → Có; thuyết minh: — → Đã ban hành"
 
 
 def test_codes_are_not_numbers_and_times_are_vietnamese() -> None:
@@ -51,7 +51,7 @@ def test_appraisal_and_stage_changes_are_named() -> None:
             "assessments": {"stp": "appraisal_1"},
         }
     )
-    assert "điểm thẩm định lần 1: — → 0,5" in text
+    assert "giá trị thẩm định lần 1: — → 0,5" in text
     assert "cần giải trình: Không → Có" in text
     assert "giai đoạn: Đang tự đánh giá → Giải trình" in text
     assert "stp: Thẩm định lần 1" in text
@@ -80,7 +80,7 @@ def test_the_list_names_the_action_and_the_person_and_shows_no_json(
     html = page.split('id="audit-rows"')[1]
     assert '<span title="assessments.item.self_assessed">Tự đánh giá mục</span>' in html
     assert '<span title="lan">Nguyễn Thị Lan</span>' in html
-    assert "điểm: — → 2,5" in html
+    assert "giá trị: — → 2,5" in html
     assert "Mở đợt đánh giá" in html
     # round.opened lists its deadlines by name and day, not as JSON.
     assert '{"' not in html and '["' not in html
@@ -92,7 +92,7 @@ def test_the_export_matches_the_page(world: Any, opened: Round) -> None:
     rows = list(load_workbook(io.BytesIO(content)).active.iter_rows(values_only=True))
     mine = next(r for r in rows if r[2] == "Tự đánh giá mục")
     assert mine[1] == "Nguyễn Thị Lan (lan)"
-    assert "điểm: — → 2,5" in mine[5]
+    assert "giá trị: — → 2,5" in mine[5]
     english = client_for(world.tuan).get(EXPORT, HTTP_ACCEPT_LANGUAGE="en")
     assert english.status_code == 200
 

@@ -67,7 +67,9 @@ def test_results_are_for_provincial_readers_only(
 def test_staff_list_the_campaigns(world: Any, campaign: Any) -> None:
     client = Client()
     client.login(username="mai", password=PASSWORD)
-    (listed,) = client.get("/api/surveys/campaigns").json()
+    body = client.get("/api/surveys/campaigns").json()
+    assert body["count"] == 1  # {count, items} like every list of the API (docs/api.md)
+    (listed,) = body["items"]
     assert listed["name"] == "Khảo sát hài lòng 2024" and listed["status"] == "open"
     client.login(username="lan", password=PASSWORD)
     assert client.get("/api/surveys/campaigns").status_code == 403

@@ -316,7 +316,7 @@ def test_the_public_form_speaks_english_when_asked(world: Any, campaign: Any) ->
     client = Client()
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(f"/khao-sat/{invitation.token}/").content.decode()
-    assert "Part 1 of 7" in page and "You are answering as" in page
+    assert "Part 1 of 7" in page and "How did you submit the application?" in page
 
 
 def test_a_forged_forwarded_header_does_not_escape_the_hourly_limit(

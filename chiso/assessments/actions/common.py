@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts import scope
 from chiso.accounts.models import Role
+from chiso.assessments.measures import range_problem
 from chiso.assessments.models import Assessment, ItemEntry, Round, Stage
 from chiso.engine import AgencyInput, check_inputs
 from chiso.engine.model import Framework as EngineFramework
@@ -120,18 +121,20 @@ def check_value(
     )
     # "Everything N/A" concerns the whole assessment, not one item; finalising reports it.
     problems = [p for p in check_inputs(framework, [one]) if p.code != "all_not_applicable"]
-    if problems:
-        node = leaf(framework, code)
-        lang = get_language() or "vi"
+    lang = get_language() or "vi"
+    said = [p.en if lang.startswith("en") else p.vi for p in problems]
+    node = leaf(framework, code)
+    # The engine scores any number on a tiered or ratio item; a rate of 150 % or -5 days late
+    # is a typing slip, refused here so it is never scored (review s6, M4).
+    out_of_range = None if not_applicable else range_problem(node, value)
+    if out_of_range:
+        said.append(out_of_range)
+    if said:
         raise AssessmentError(
             "; ".join(
                 _("Item %(code)s «%(title)s»: %(problem)s")
-                % {
-                    "code": code,
-                    "title": node.title if node else "",
-                    "problem": p.en if lang.startswith("en") else p.vi,
-                }
-                for p in problems
+                % {"code": code, "title": node.title if node else "", "problem": problem}
+                for problem in said
             )
         )
 

@@ -30,6 +30,7 @@ from chiso.assessments.actions.common import (
     require_stage,
 )
 from chiso.assessments.actions.returns import returned_by_office
+from chiso.assessments.measures import audit_points
 from chiso.assessments.models import (
     AdjustmentEntry,
     AppraiserAssignment,
@@ -83,6 +84,7 @@ def save_self_assessment(
         )
     entry = lock_entry(assessment.entries.get(code=code), expected_version)
     check_value(framework, assessment, code, value=value, not_applicable=not_applicable)
+    old_value = entry.self_value
     old = {
         "value": plain(entry.self_value),
         "not_applicable": entry.self_not_applicable,
@@ -98,12 +100,15 @@ def save_self_assessment(
     }
     if old != new:
         bump(entry, actor, ["self_value", "self_not_applicable", "justification"])
+        data: dict[str, Any] = {k: [old[k], new[k]] for k in new if old[k] != new[k]}
+        if "value" in data:
+            data |= audit_points(node, framework.rounding, old_value, value)
         record(
             "assessments.item.self_assessed",
             actor=actor,
             obj=entry,
             agency_id=assessment.agency_id,
-            data={k: [old[k], new[k]] for k in new if old[k] != new[k]},
+            data=data,
         )
     return entry
 
@@ -122,10 +127,15 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
     assessment = _locked_assessment(assessment)
     require_stage(assessment, Stage.DRAFT)
     require_stage(assessment.round, Stage.DRAFT)
-    empty = assessment.entries.filter(self_value=None, self_not_applicable=False).count()
+    empty = list(
+        assessment.entries.filter(self_value=None, self_not_applicable=False)
+        .order_by("order")
+        .values_list("code", flat=True)
+    )
     if empty:
         raise AssessmentError(
-            _("%(count)d items have neither a value nor a not-applicable mark.") % {"count": empty}
+            _("%(count)d items have neither a value nor a not-applicable mark: %(codes)s.")
+            % {"count": len(empty), "codes": _codes_named(empty)}
         )
     now = timezone.now()
     deadline = assessment.round.deadline(Deadline.SELF_ASSESSMENT, assessment.agency_id)
@@ -154,6 +164,20 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
         data=data,
     )
     return assessment
+
+
+# How many item codes a message names before summing up the rest: enough to start on, short
+# enough to read on a page of about forty items.
+NAMED_CODES = 5
+
+
+def _codes_named(codes: list[str]) -> str:
+    """``5.4, 6.1, 6.2`` or, past :data:`NAMED_CODES`, ``5.4, …, 7.1 and 3 more items``."""
+    shown = ", ".join(codes[:NAMED_CODES])
+    rest = len(codes) - NAMED_CODES
+    if rest <= 0:
+        return shown
+    return _("%(codes)s and %(count)d more items") % {"codes": shown, "count": rest}
 
 
 @transaction.atomic
@@ -232,19 +256,23 @@ def record_appraisal(
     new = {f: getattr(current, f) for f in fields}
     if old != new:
         bump(current, actor, fields)
+        data: dict[str, Any] = {
+            f: [
+                plain(old[f]) if f == value_field else old[f],
+                plain(new[f]) if f == value_field else new[f],
+            ]
+            for f in fields
+            if old[f] != new[f]
+        }
+        if value_field in data:
+            node = leaf(framework, current.code)
+            data |= audit_points(node, framework.rounding, old[value_field], value)
         record(
             f"assessments.item.appraised_{round_no}",
             actor=actor,
             obj=current,
             agency_id=assessment.agency_id,
-            data={
-                f: [
-                    plain(old[f]) if f == value_field else old[f],
-                    plain(new[f]) if f == value_field else new[f],
-                ]
-                for f in fields
-                if old[f] != new[f]
-            },
+            data=data,
         )
     if assessment.status == Stage.APPROVED:
         assessment.status = Stage.APPRAISAL_1
@@ -301,19 +329,25 @@ def record_council_decision(
     assessment = _locked_assessment(entry.assessment)
     require_stage(assessment, Stage.COUNCIL)
     current = lock_entry(entry, expected_version)
-    check_value(assessment.round.framework.to_engine(), assessment, current.code, value=value)
+    framework = assessment.round.framework.to_engine()
+    check_value(framework, assessment, current.code, value=value)
+    old_value = current.council_value
     old = (plain(current.council_value), current.council_note)
     current.council_value = value
     current.council_note = note.strip()
     new = (plain(value), current.council_note)
     if old != new:
         bump(current, actor, ["council_value", "council_note"])
+        data: dict[str, Any] = {"value": [old[0], new[0]], "note": [old[1], new[1]]}
+        if old[0] != new[0]:
+            node = leaf(framework, current.code)
+            data |= audit_points(node, framework.rounding, old_value, value)
         record(
             "assessments.item.council_decided",
             actor=actor,
             obj=current,
             agency_id=assessment.agency_id,
-            data={"value": [old[0], new[0]], "note": [old[1], new[1]]},
+            data=data,
         )
     return current
 

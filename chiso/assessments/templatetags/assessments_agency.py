@@ -9,7 +9,9 @@ from django import template
 from django.utils.translation import get_language
 
 from chiso.assessments import evidence as files
+from chiso.assessments.measures import measure_of
 from chiso.assessments.views.agency_context import num
+from chiso.engine.model import Node
 from chiso.frameworks.describe import unit_label as unit_in
 
 register = template.Library()
@@ -21,6 +23,16 @@ def points(value: Any) -> str:
     if value is None or value == "":
         return "—"
     return num(Decimal(str(value)))
+
+
+@register.filter
+def in_unit(value: Any, node: Node) -> str:
+    """A stored value of ``node`` with its unit when the item is measured ("0 ngày",
+    "90,9%"), else as :func:`points`: the agency reads what it entered, not points."""
+    measure = measure_of(node)
+    if measure is None or value is None or value == "":
+        return points(value)
+    return measure.amount(Decimal(str(value)))
 
 
 @register.filter

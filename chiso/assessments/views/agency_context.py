@@ -24,6 +24,7 @@ from chiso.accounts.models import Role
 from chiso.assessments import evidence as files
 from chiso.assessments.actions.common import AssessmentError
 from chiso.assessments.inputs import ValueStep, assessment_input, counted
+from chiso.assessments.measures import measure_of
 from chiso.assessments.models import Assessment, Deadline, Evidence, ItemEntry, Stage
 from chiso.assessments.queries import deadline_of, extension_dates, progress
 from chiso.assessments.visibility import AFTER_COUNCIL, AFTER_ROUND_1, AFTER_ROUND_2
@@ -195,6 +196,9 @@ class ItemView:
             return ""
         if self.widget == "yes_no":
             return _("Yes") if self.entry.self_value == 1 else _("No")
+        measure = measure_of(self.node)
+        if measure is not None:
+            return measure.amount(self.entry.self_value)
         return num(self.entry.self_value)
 
 

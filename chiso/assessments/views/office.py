@@ -8,7 +8,7 @@ item pages) and ``office_council`` (the council's decisions). They parse, author
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.assessments.actions import AssessmentError
+from chiso.assessments.measures import Measure, measure_of, points_for, scored_by_rule
 from chiso.assessments.models import Evidence, ItemEntry, Round
 from chiso.assessments.views.agency_context import _widget as input_widget
 from chiso.assessments.views.agency_context import plain
 from chiso.audit.exporting import action_label, describe_details
 from chiso.audit.models import AuditEvent
-from chiso.engine.model import iter_nodes
+from chiso.engine.model import Node, Rounding, iter_nodes
 from chiso.frameworks.describe import describe_rule, num
 from chiso.lib.numbers import parse_decimal
 
@@ -85,14 +86,45 @@ class NodeInfo:
     evidence_required: bool
     widget: str = "number"
     levels: tuple[tuple[str, str], ...] = ()
+    # Set for an item whose value is a rate or a count, not points (chiso.assessments.measures).
+    measure: Measure | None = None
+    leaf: Node | None = None
+    rounding: Rounding = field(default_factory=Rounding)
 
     def reads(self, value: Decimal | None) -> str:
-        """A stored value as people read it: "Có"/"Không" for yes/no items, else "1,5"."""
+        """A stored value as people read it: "Có"/"Không" for yes/no items, "0 ngày" or
+        "90,9%" for a measured value, else "1,5"."""
         if value is None:
             return ""
         if self.widget == "yes_no":
             return _("Yes") if value == 1 else _("No")
+        if self.measure is not None:
+            return self.measure.amount(value)
         return shown(value)
+
+    def reads_scored(self, value: Decimal | None) -> str:
+        """A stored value with the points it gives: "0 ngày → 1 điểm", "Có → 1 điểm", or
+        "1,5 điểm" for points entered directly; "" when there is none."""
+        if value is None:
+            return ""
+        if self.leaf is None or not scored_by_rule(self.leaf):
+            return _("%(points)s points") % {"points": shown(value)}
+        points = points_for(self.leaf, value, self.rounding)
+        if points is None:
+            return self.reads(value)
+        return _("%(value)s → %(points)s points") % {
+            "value": self.reads(value),
+            "points": shown(points),
+        }
+
+    def value_label(self, step: str) -> str:
+        """The label of the value box of ``step`` ("thẩm định lần 1"…): "Số ngày, thẩm định
+        lần 1" for a measured item, "Điểm, thẩm định lần 1" otherwise."""
+        if self.measure is not None:
+            what = self.measure.field_label()
+        else:
+            what = _("Yes or no") if self.widget == "yes_no" else _("Points")
+        return f"{what}, {step}"
 
     def typed(self, value: Decimal | None) -> str:
         """A stored value as the form shows it: the radio's value ("1.5"), or "1,5" typed."""
@@ -104,7 +136,9 @@ class NodeInfo:
 def node_infos(rnd: Round) -> dict[str, NodeInfo]:
     """Every node of the round's framework by code, its rule in words."""
     language = lang()
-    widgets = {n.code: input_widget(n) for n in iter_nodes(rnd.framework.to_engine().nodes)}
+    engine = rnd.framework.to_engine()
+    leaves = {n.code: n for n in iter_nodes(engine.nodes) if n.is_leaf}
+    widgets = {code: input_widget(n) for code, n in leaves.items()}
     infos = {}
     for n in rnd.framework.nodes.order_by("order"):
         widget, levels = widgets.get(n.code, ("number", []))
@@ -117,6 +151,9 @@ def node_infos(rnd: Round) -> dict[str, NodeInfo]:
             # Items scored from facts have no entry to appraise; a number box is never shown.
             widget="number" if widget == "fact" else widget,
             levels=tuple(levels),
+            measure=measure_of(leaves.get(n.code)),
+            leaf=leaves.get(n.code),
+            rounding=engine.rounding,
         )
     return infos
 

@@ -40,18 +40,24 @@ def worklist(request: HttpRequest) -> HttpResponse:
     """Per round, the agencies and fields assigned to the appraiser with the items left."""
     if not scope.has_role(request.user, Role.APPRAISER):
         raise PermissionDenied
-    rounds = (
+    rounds = list(
         Round.objects.filter(appraisers__user_id=request.user.pk or 0)
-        .exclude(stage=Stage.FINALISED)
         .distinct()
         .select_related("block")
     )
+    # Finalised and published rounds are no work left: listed apart, without items "left".
+    done = [rnd for rnd in rounds if rnd.stage in (Stage.FINALISED, Stage.PUBLISHED)]
     groups = []
     for rnd in rounds:
+        if rnd in done:
+            continue
         fields = node_infos(rnd)
         work = queries.worklist(rnd, request.user)
         groups.append((rnd, [(w, fields.get(w.field_code)) for w in work]))
-    return render(request, "assessments/office/worklist.html", {"groups": groups})
+    return render(request, "assessments/office/worklist.html", {"groups": groups, "done": done})
+
+
+APPRAISAL_OVER = (Stage.COUNCIL, Stage.FINALISED, Stage.PUBLISHED)
 
 
 def round_no(assessment: Assessment) -> int:
@@ -104,9 +110,11 @@ class ItemCard:
     stale: bool = False
     version: int = 0
     self_value: str = ""
+    self_scored: str = ""
     self_plain: str = ""
     value_1: str = ""
     value_read: str = ""
+    value_label: str = ""
 
 
 def _cards(
@@ -134,9 +142,13 @@ def _cards(
                 stale=values.get("stale", False),
                 version=values.get("version", e.version),
                 self_value=node.reads(e.self_value),
+                # With the points it gives: a measured "0" (days late) is the best value of
+                # its item, and an appraiser must not read it as 0 points (review s6, M3).
+                self_scored=node.reads_scored(e.self_value),
                 self_plain=node.typed(e.self_value),
-                value_1=node.reads(e.appraised_value_1),
-                value_read=node.reads(getattr(e, f"appraised_value_{no}")),
+                value_1=node.reads_scored(e.appraised_value_1),
+                value_read=node.reads_scored(getattr(e, f"appraised_value_{no}")),
+                value_label=node.value_label(_("appraisal round %(no)s") % {"no": no}),
             )
         )
     return cards
@@ -150,6 +162,8 @@ def _context(assessment: Assessment, editable: bool, field_code: str) -> dict[st
         "field_code": field_code,
         "field": node_infos(assessment.round).get(field_code),
         "round_no": no,
+        # After round 2 the page shows what the appraisal gave, not a round still running.
+        "appraisal_over": assessment.round.stage in APPRAISAL_OVER,
         "editable": editable and can_appraise_now(assessment),
         "is_appraiser": editable,
     }

@@ -46,6 +46,7 @@ class CouncilCard:
     note: str
     version: int
     value_read: str = ""
+    value_label: str = ""
     error: str = ""
     saved: bool = False
     stale: bool = False
@@ -69,15 +70,16 @@ def _cards(
                 node=node,
                 gap=shown(d.gap),
                 values={
-                    "self": node.reads(e.self_value),
-                    "round_1": node.reads(e.appraised_value_1),
-                    "round_2": node.reads(e.appraised_value_2),
+                    "self": node.reads_scored(e.self_value),
+                    "round_1": node.reads_scored(e.appraised_value_1),
+                    "round_2": node.reads_scored(e.appraised_value_2),
                 },
                 evidence=files[e.pk],
                 history=histories[e.pk],
                 value=values.get("value", node.typed(e.council_value)),
                 note=values.get("note", e.council_note),
-                value_read=node.reads(e.council_value),
+                value_read=node.reads_scored(e.council_value),
+                value_label=node.value_label(_("council")),
                 version=values.get("version", e.version),
                 error=values.get("error", ""),
                 saved=values.get("saved", False),
