@@ -237,5 +237,5 @@ def scorecard(
         **_score(score),
         "result_set": _result_set(result_set, result_set.scores.count()),
         "nodes": [_node(n) for n in score.nodes],
-        "leaders": [_leader(ld) for ld in score.leaders],
+        "leaders": [_leader(ld) for ld in score.leaders_in_order],
     }

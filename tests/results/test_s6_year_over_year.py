@@ -142,3 +142,5 @@ def test_the_head_comes_before_the_deputies_everywhere(demo: None, tmp_path: Pat
     for where, page in shown.items():
         assert head in page and all(d in page for d in deputies), where
         assert all(page.index(head) < page.index(d) for d in deputies), where
+    api = client("tuan").get("/api/results/2023/so-ban-nganh/stp").json()
+    assert [ld["name"] for ld in api["leaders"]] == [head, *deputies]
