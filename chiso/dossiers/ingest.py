@@ -42,7 +42,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
-from chiso.dossiers import openclock, rollups, vectorised
+from chiso.dossiers import delay_rollups, openclock, rollups, vectorised
 from chiso.dossiers.bulk import (
     chunks,
     db_moments,
@@ -403,6 +403,7 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
     old_pauses = _stored(Pause, PAUSE_FIELDS, old_ids) if old_ids else {}
     old_apologies = _stored(Apology, APOLOGY_FIELDS, old_ids) if old_ids else {}
     old_steps = _stored(StepEvent, STEP_FIELDS, old_ids) if old_ids else {}
+    old_causes = delay_rollups.grouped(old_ids)
     deltas = rollups.Deltas()
     moment = db_moments()
     now = moment(timezone.now())
@@ -468,6 +469,7 @@ def store_batch(ctx: Context, parsed: list[ParsedDossier]) -> None:
     _write_items(
         pause_rows, apology_rows, step_rows, new_applicants, changed_applicants, deltas, ids
     )
+    delay_rollups.apply(delay_rollups.grouped(ids.values()), old_causes)
 
 
 def _write_items(
@@ -619,6 +621,7 @@ def store_prepared(
         if applicant is not None:
             applicants.append((pk, *applicant))
     _write_items(pause_rows, apology_rows, step_rows, applicants, [], deltas, ids)
+    delay_rollups.apply(delay_rollups.grouped(ids.values()), {})
     if existing:
         again = []
         for i in sorted(i for code in existing for i in prepared.records[code]):

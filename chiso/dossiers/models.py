@@ -638,3 +638,50 @@ class InputBlock(models.Model):
 
     def __str__(self) -> str:
         return f"block {self.number}"
+
+
+class DelayCauseRollup(models.Model):
+    """The late dossiers (counted, ``on_time`` False, settled or open) per agency × field ×
+    procedure × month × responsible step (number, name, role, person, unit), with the sum of
+    those steps' overrun: what the field page's delay attribution reads. ``month`` is the first
+    day of the month the dossiers are counted in; ``step_number`` is ``NO_STEP_NUMBER`` (-1)
+    for a step sent without one. Kept by :mod:`chiso.dossiers.delay_rollups` in the ingest and
+    recompute transactions and always equal to its grouped query over the dossiers."""
+
+    agency = models.ForeignKey("org.Agency", on_delete=models.CASCADE, related_name="+")
+    field_code = models.CharField(max_length=40)
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="+")
+    month = models.DateField()
+    step_number = models.IntegerField()
+    name = models.CharField(max_length=255)
+    role = models.CharField(max_length=20, choices=Role.choices)
+    person = models.CharField(max_length=255)
+    unit = models.CharField(max_length=255)
+    # No non-negative checks: delay_rollups.apply adds negative deltas through an upsert.
+    count = models.IntegerField()
+    overrun_minutes = models.BigIntegerField()
+
+    COUNTERS = ("count", "overrun_minutes")
+
+    class Meta:
+        constraints = [
+            # The field page reads one field over a range of months: the key's first columns.
+            models.UniqueConstraint(
+                fields=[
+                    "field_code",
+                    "month",
+                    "agency",
+                    "procedure",
+                    "step_number",
+                    "name",
+                    "role",
+                    "person",
+                    "unit",
+                ],
+                name="delay_cause_key",
+            )
+        ]
+        indexes = [models.Index(fields=["month", "agency"], name="delay_cause_month")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.field_code}/{self.month:%Y-%m}/{self.step_number}"

@@ -14,8 +14,10 @@ from django.db.models.functions import ExtractMonth
 from django.utils import timezone
 
 from chiso.dossiers.conf import current_calendar, rule_settings
+from chiso.dossiers.delay_rollups import NO_STEP_NUMBER
 from chiso.dossiers.models import (
     DailyRollup,
+    DelayCauseRollup,
     Dossier,
     MonthlyRollup,
     Procedure,
@@ -441,26 +443,16 @@ def late_by_procedure(where: Q, period: Period, limit: int = 10) -> list[dict[st
 def delay_causes(where: Q, period: Period, limit: int = 10) -> dict[str, list[dict[str, Any]]]:
     """Who the late dossiers of the period are attributed to (rules.py S2: the step that
     overran first, with its role and person), by step of a procedure, by role and by person:
-    how many late dossiers and the working days their steps overran. One grouped query over
-    the late dossiers' responsible steps."""
+    how many late dossiers and the working days their steps overran. ``where`` is a Q on
+    agency_id and field_code. Read from the delay-cause rollups (:mod:`delay_rollups`: the
+    late dossiers' responsible steps grouped by month, equal to their grouped query), in the
+    order of the grouping columns, which settles ties between equal counts."""
+    columns = ("procedure__code", "step_number", "name", "role", "person", "unit")
     rows = (
-        Dossier.objects.filter(
-            where,
-            is_counted=True,
-            on_time=False,
-            counted_on__range=(period.first, period.last),
-            steps__seq=F("responsible_seq"),
-        )
-        .values(
-            "procedure__code",
-            "steps__step_number",
-            "steps__name",
-            "steps__role",
-            "steps__person",
-            "steps__unit",
-        )
-        .annotate(count=Count("pk"), overrun=Sum("steps__overrun_minutes"))
-        .order_by()
+        DelayCauseRollup.objects.filter(where, month__range=(period.first, period.last))
+        .values(*columns)
+        .annotate(dossiers=Sum("count"), overrun=Sum("overrun_minutes"))
+        .order_by(*columns)
     )
     day = current_calendar().day_minutes
     labels = dict(Role.choices)
@@ -470,30 +462,25 @@ def delay_causes(where: Q, period: Period, limit: int = 10) -> dict[str, list[di
 
     def add(table: dict[Any, dict[str, Any]], key: Any, r: dict[str, Any], **item: Any) -> None:
         entry = table.setdefault(key, {**item, "count": 0, "overrun_minutes": 0})
-        entry["count"] += r["count"]
-        entry["overrun_minutes"] += r["overrun"] or 0
+        entry["count"] += r["dossiers"]
+        entry["overrun_minutes"] += r["overrun"]
 
     for r in rows:
-        role = r["steps__role"]
+        role = r["role"]
+        number = None if r["step_number"] == NO_STEP_NUMBER else r["step_number"]
         add(
             steps,
-            (r["procedure__code"], r["steps__step_number"], r["steps__name"], role),
+            (r["procedure__code"], number, r["name"], role),
             r,
             procedure=r["procedure__code"],
-            number=r["steps__step_number"],
-            name=r["steps__name"] or labels.get(role, role),
+            number=number,
+            name=r["name"] or labels.get(role, role),
             role=role,
             role_label=labels.get(role, role),
         )
         add(roles, role, r, role=role, role_label=labels.get(role, role))
-        if r["steps__person"]:
-            add(
-                persons,
-                (r["steps__person"], r["steps__unit"]),
-                r,
-                person=r["steps__person"],
-                unit=r["steps__unit"],
-            )
+        if r["person"]:
+            add(persons, (r["person"], r["unit"]), r, person=r["person"], unit=r["unit"])
 
     # Steps sent without a name take it from their procedure's latest internal procedure.
     planned = {

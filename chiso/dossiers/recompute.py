@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 
 from chiso.accounts.scope import require_reform_office
 from chiso.audit.actions import record
-from chiso.dossiers import openclock, rollups
+from chiso.dossiers import delay_rollups, openclock, rollups
 from chiso.dossiers.bulk import delete_where_in, insert_rows, update_by_id
 from chiso.dossiers.conf import current_calendar, rule_settings
 from chiso.dossiers.ingest import (
@@ -185,6 +185,10 @@ def _write_chunk(
         rows.append((pk, field_codes[procedure[i]], *values))
     written = [row[0] for row in rows]
     old = stored_contributions("pk", written)
+    # A step's overrun can change while its dossier's row does not: the delay causes follow
+    # every dossier whose row or one of whose steps is written.
+    touched = chunk.ids[changed].tolist() + [row[0] for row in fallback_rows]
+    old_causes = delay_rollups.grouped(touched)
     update_by_id(Dossier._meta.db_table, ("field_code", *DERIVED_FIELDS), rows)
     deltas = rollups.Deltas()
     for d in old:
@@ -201,6 +205,7 @@ def _write_chunk(
         strict=True,
     )
     update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
+    delay_rollups.apply(delay_rollups.grouped(touched), old_causes)
     return int(changed.sum()) + len(fallback_rows)
 
 

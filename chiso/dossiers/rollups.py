@@ -31,6 +31,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from chiso.dossiers import delay_rollups
 from chiso.dossiers.bulk import insert_rows, quoted, upsert_rows
 from chiso.dossiers.models import DailyRollup, Dossier, MonthlyRollup, Procedure, RollupCounters
 
@@ -232,7 +233,8 @@ def aggregate_rows() -> list[dict[str, Any]]:
 def rebuild() -> int:
     """Replace every daily rollup row by the recomputation from the dossiers, in one
     INSERT … SELECT (the portable SQL of chiso.dossiers.analytics), then the monthly rows by
-    the daily ones' sums; return the daily row count."""
+    the daily ones' sums, and the delay causes (:func:`delay_rollups.rebuild`); return the
+    daily row count."""
     from chiso.dossiers.analytics import CONDITIONS as SQL
 
     DailyRollup.objects.all().delete()
@@ -252,6 +254,7 @@ def rebuild() -> int:
             "GROUP BY agency_id, procedure_id, field_code, counted_on"
         )
     rebuild_monthly()
+    delay_rollups.rebuild()
     return DailyRollup.objects.count()
 
 

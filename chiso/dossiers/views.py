@@ -191,8 +191,8 @@ def agency_page(request: HttpRequest, code: str) -> HttpResponse:
 def field_page(request: HttpRequest, field_code: str) -> HttpResponse:
     """One field (lĩnh vực) across the agencies the user may see: its rates, the agencies worst
     first, the monthly trend, the procedures with most late dossiers and the steps, roles and
-    persons the delays are attributed to. Everything but the open dossiers and the delay
-    attribution is read from the daily rollups."""
+    persons the delays are attributed to. Everything but the open dossiers is read from the
+    rollups (the delay attribution from ``DelayCauseRollup``)."""
     _require_reader(request)
     name = queries.field_name(field_code)
     if name is None:
