@@ -587,6 +587,7 @@ def main() -> None:
         from chiso.dossiers.ingest import import_file
         from chiso.dossiers.models import DailyRollup, Dossier, StepEvent
         from chiso.dossiers.scorecard import parse_period, score_card
+        from chiso.dossiers.stored_inputs import keep_copies
         from chiso.org.models import Agency
 
         print(
@@ -632,6 +633,13 @@ def main() -> None:
         print(
             f"stored: {Dossier.objects.count()} dossiers, {StepEvent.objects.count()} steps, "
             f"{DailyRollup.objects.count()} rollup rows"
+        )
+        # The write ceiling rewrote the stored rows, so the database forgot the block copies
+        # the import kept: keep them again, as the import's end did.
+        t = time.perf_counter()
+        kept = keep_copies()
+        print(
+            f"block copies kept again after the ceiling: {kept} in {time.perf_counter() - t:.2f} s"
         )
         first, moved, cold = recompute_runs(args.dossiers)
         t = time.perf_counter()

@@ -10,8 +10,9 @@ database (a SQLite file in ``--dir``, or the PostgreSQL of ``DATABASE_URL``, whi
 throwaway one) and imports ``--dossiers`` synthetic dossiers (the generator of
 ``benchmarks/dossiers.py``, with one worker process); later runs reuse it. Then it times:
 
-1. ``recompute`` twice (nothing changes the second time: the first may move the open dossiers
-   measured at a later moment) and ``recompute(open_only=True)`` twice, the daily refresh;
+1. ``recompute``: from the block copies with nothing changed, after five days off and after
+   their removal, from the tables (copies deleted), and ``recompute(open_only=True)`` twice,
+   the daily refresh (``recompute_runs``);
 2. the same rollup aggregation with DuckDB over the same derived columns (the reference of
    ``benchmarks/dossiers.py``), and the ratios;
 3. the dossier pages a user opens (dashboard, agency, field, late list, a dossier) through
@@ -27,6 +28,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -59,29 +61,45 @@ def build(tmp: Path, count: int) -> None:
         path.unlink()
 
 
-def recompute_runs() -> tuple[float, float]:
+def recompute_runs() -> dict[str, float]:
+    """Each kind of recompute once (the first run may also move the open dossiers measured at a
+    later moment): full from the block copies, nothing changed; after five days off declared in
+    July 2024 and after they are removed again (both from the copies, rewriting the blocks they
+    move); from the tables with every copy deleted; then the daily open-only refresh twice."""
+    import datetime
+
+    from chiso.dossiers.actions import set_calendar_day
+    from chiso.dossiers.models import InputBlock
     from chiso.dossiers.recompute import recompute
 
-    full, opened = [], []
-    for _ in range(2):
+    days = [datetime.date(2024, 7, d) for d in range(1, 6)]
+    times: dict[str, float] = {}
+
+    def run(label: str, **kwargs: Any) -> None:
         t, cpu = time.perf_counter(), time.process_time()
-        report = recompute()
-        full.append(time.perf_counter() - t)
+        report = recompute(**kwargs)
+        times[label] = time.perf_counter() - t
         print(
-            f"full recompute: {full[-1]:.2f} s (CPU of this process {time.process_time() - cpu:.2f} s), "
+            f"recompute, {label}: {times[label]:.2f} s (CPU of this process "
+            f"{time.process_time() - cpu:.2f} s), {report.dossiers} dossiers, "
             f"{report.changed} changed",
             flush=True,
         )
-    for _ in range(2):
-        t = time.perf_counter()
-        report = recompute(open_only=True)
-        opened.append(time.perf_counter() - t)
-        print(
-            f"open-only recompute: {opened[-1]:.2f} s, {report.dossiers} open dossiers, "
-            f"{report.changed} changed",
-            flush=True,
-        )
-    return min(full), min(opened)
+
+    run("full, first")
+    run("full, nothing changed")
+    for day in days:
+        set_calendar_day(day, is_working=False, actor=None)
+    run("full, after 01–05/07/2024 became days off")
+    for day in days:
+        set_calendar_day(day, is_working=None, actor=None)
+    run("full, after the days off were removed")
+    InputBlock.objects.all().delete()
+    run("full, every block copy deleted (from the tables)")
+    run("full, nothing changed, copies kept again")
+    run("open-only", open_only=True)
+    run("open-only, again", open_only=True)
+    return times
 
 
 def duckdb_aggregation() -> float:
@@ -149,12 +167,10 @@ def main() -> None:
     build(args.dir, args.dossiers)
     print(f"# {Dossier.objects.count()} dossiers; {base.machine_state()}", flush=True)
     if not args.pages_only:
-        full, opened = recompute_runs()
+        times = recompute_runs()
         duck = duckdb_aggregation()
-        print(
-            f"full recompute / DuckDB = {full / duck:.1f}×; "
-            f"open-only / DuckDB = {opened / duck:.1f}×"
-        )
+        for label, seconds in times.items():
+            print(f"recompute, {label} / DuckDB = {seconds / duck:.1f}×")
     pages()
     print(f"# {base.machine_state()}")
 
