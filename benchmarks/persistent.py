@@ -37,8 +37,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 import dossiers as base  # noqa: E402  (benchmarks/dossiers.py: generator, setup, timing)
 
 
-def build(tmp: Path, count: int) -> None:
-    """Import ``count`` dossiers unless the database has some already."""
+def build(tmp: Path, count: int, chronological: bool = False) -> None:
+    """Import ``count`` dossiers unless the database has some already. With ``chronological``
+    they are stored in the order they were received (the first half of the year from the JSON
+    Lines file, the second from the CSV), as a one-stop system's daily feed stores them, instead
+    of the generator's random order; a calendar change then moves dossiers with neighbouring
+    ids."""
     from chiso.dossiers.ingest import import_file
     from chiso.dossiers.models import Dossier
 
@@ -46,12 +50,16 @@ def build(tmp: Path, count: int) -> None:
         return
     agencies, procedures = base.catalogue()
     half = count // 2
-    files = ((tmp / "d.jsonl", base.write_jsonl, "J"), (tmp / "d.csv", base.write_csv, "C"))
-    for k, (path, write, prefix) in enumerate(files):
-        write(
-            path,
-            base.generate(half if k == 0 else count - half, 766 + k, agencies, procedures, prefix),
-        )
+    parts = [
+        list(base.generate(half, 766, agencies, procedures, "J")),
+        list(base.generate(count - half, 767, agencies, procedures, "C")),
+    ]
+    if chronological:
+        every = sorted(parts[0] + parts[1], key=lambda r: r["NgayTiepNhan"])
+        parts = [every[:half], every[half:]]
+    files = ((tmp / "d.jsonl", base.write_jsonl), (tmp / "d.csv", base.write_csv))
+    for (path, write), records in zip(files, parts, strict=True):
+        write(path, records)
         t = time.perf_counter()
         report = import_file(path, workers=1)
         print(
@@ -154,6 +162,9 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, required=True, help="kept between runs")
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument(
+        "--chronological", action="store_true", help="import the dossiers in order of receipt"
+    )
+    parser.add_argument(
         "--pages-only", action="store_true", help="time the pages only (no recompute, no DuckDB)"
     )
     args = parser.parse_args()
@@ -164,7 +175,7 @@ def main() -> None:
     from chiso.dossiers.models import Dossier
 
     print(f"# {connection.vendor}; {base.machine_state()}", flush=True)
-    build(args.dir, args.dossiers)
+    build(args.dir, args.dossiers, args.chronological)
     print(f"# {Dossier.objects.count()} dossiers; {base.machine_state()}", flush=True)
     if not args.pages_only:
         times = recompute_runs()
