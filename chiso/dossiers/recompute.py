@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -291,6 +292,27 @@ def _fallback(
     return rows, step_rows
 
 
+def _spans(chunk: int, open_only: bool) -> Iterator[tuple[int | None, int, int]]:
+    """The id ranges a recompute goes through, one transaction each: (block number, first id,
+    last id). A full run goes block by block (``chunk`` ids each: the copies are per block).
+    The daily refresh reads its few open rows from the tables, never a block's copy (which
+    holds every row, settled or not, and costs more to read than they do), ``chunk`` open
+    dossiers at a time: by id span, it read the items of every block (2,2 s against 1,1 s at
+    10⁶ on PostgreSQL)."""
+    if open_only:
+        ids = list(
+            Dossier.objects.filter(settled=False).order_by("pk").values_list("pk", flat=True)
+        )
+        for at in range(0, len(ids), chunk):
+            yield None, ids[at], ids[min(at + chunk, len(ids)) - 1]
+        return
+    bounds = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    if bounds["lo"] is None:
+        return
+    for number in range(bounds["lo"] // chunk, bounds["hi"] // chunk + 1):
+        yield number, number * chunk, (number + 1) * chunk - 1
+
+
 class FullRecomputeNeeded(Exception):
     """An open-only recompute would leave the dossiers of a procedure in two fields."""
 
@@ -326,8 +348,9 @@ def recompute(
     reads the tables, never the block copies (they hold every row of a block; the open ones
     are a few per cent), and keeps none.
 
-    ``chunk`` is the number of ids per transaction; block copies are read and kept only at
-    the default, the block size of the triggers that forget them (tests use small chunks)."""
+    ``chunk`` is the number of ids (open dossiers, with ``open_only``) per transaction; block
+    copies are read and kept only at the default, the block size of the triggers that forget
+    them (tests use small chunks)."""
     if actor is not None:
         require_reform_office(actor)
     if open_only and Dossier.objects.exclude(field_code=F("procedure__field_code")).exists():
@@ -346,18 +369,13 @@ def recompute(
     field_codes = [p.field_code for p in procedures.values()]
     fields = {pk: p.field_code for pk, p in procedures.items()}
     total = Dossier.objects.filter(settled=False).count() if open_only else Dossier.objects.count()
-    ids = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
-    blocks = range(ids["lo"] // chunk, ids["hi"] // chunk + 1) if total else range(0)
     done = changed = fallen = 0
     fields_moved = False
     started = time.perf_counter()
-    for number in blocks:
-        lo, hi = number * chunk, (number + 1) * chunk - 1
+    for number, lo, hi in _spans(chunk, open_only):
         with transaction.atomic():
             lock_tables()
-            # The daily refresh reads its few open rows from the tables: a block's copy holds
-            # every row, settled or not, and costs more to read than they do.
-            stored = read_block(number, fields) if chunk == BLOCK and not open_only else None
+            stored = read_block(number, fields) if number is not None and chunk == BLOCK else None
             inputs = read_tables(lo, hi, open_only) if stored is None else stored
             if not len(inputs.dossiers):
                 continue
@@ -377,8 +395,9 @@ def recompute(
             # Keep a copy of the block as now written, unless the stored one is still there
             # (nothing written: no trigger fired), only its open rows were read, or some were
             # left to rules.py (their values are not in the arrays).
-            if chunk == BLOCK and not open_only and not fallback and (stored is None or written):
-                store_block(number, inputs.with_derived(out), fields)
+            if number is not None and chunk == BLOCK and not fallback:
+                if stored is None or written:
+                    store_block(number, inputs.with_derived(out), fields)
         done += len(inputs.dossiers)
         if progress is not None:
             progress(min(done, total), total)
