@@ -387,7 +387,24 @@ class DailyRollup(RollupCounters):
         constraints = [
             models.UniqueConstraint(fields=["agency", "procedure", "day"], name="rollup_key")
         ]
-        indexes = [models.Index(fields=["day", "agency"])]
+        indexes = [
+            models.Index(fields=["day", "agency"]),
+            # The field page's procedures with most late dossiers read a field's days of a
+            # period from this index alone (it holds the counters they sum): 83 → 9 ms at
+            # 10⁶ on SQLite; without it 1,1 s of the field page at 10⁷ (docs/performance.md).
+            models.Index(
+                fields=[
+                    "field_code",
+                    "day",
+                    "procedure",
+                    "late",
+                    "received",
+                    "late_days",
+                    "agency",
+                ],
+                name="rollup_field_day",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id}/{self.procedure_id}/{self.day}"
