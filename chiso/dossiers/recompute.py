@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import datetime
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from django.db import transaction
-from django.db.models import F, Max, Min
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -53,6 +53,7 @@ from chiso.dossiers.stored_inputs import (
     NULL,
     SHIFT,
     Inputs,
+    blocks,
     lock_tables,
     pack_derived,
     read_block,
@@ -292,25 +293,18 @@ def _fallback(
     return rows, step_rows
 
 
-def _spans(chunk: int, open_only: bool) -> Iterator[tuple[int | None, int, int]]:
-    """The id ranges a recompute goes through, one transaction each: (block number, first id,
-    last id). A full run goes block by block (``chunk`` ids each: the copies are per block).
-    The daily refresh reads its few open rows from the tables, never a block's copy (which
-    holds every row, settled or not, and costs more to read than they do), ``chunk`` open
-    dossiers at a time: by id span, it read the items of every block (2,2 s against 1,1 s at
-    10⁶ on PostgreSQL)."""
-    if open_only:
-        ids = list(
-            Dossier.objects.filter(settled=False).order_by("pk").values_list("pk", flat=True)
-        )
-        for at in range(0, len(ids), chunk):
-            yield None, ids[at], ids[min(at + chunk, len(ids)) - 1]
-        return
-    bounds = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
-    if bounds["lo"] is None:
-        return
-    for number in range(bounds["lo"] // chunk, bounds["hi"] // chunk + 1):
-        yield number, number * chunk, (number + 1) * chunk - 1
+def _spans(chunk: int, open_only: bool) -> tuple[int, Iterable[tuple[int | None, int, int]]]:
+    """How many dossiers a recompute derives, and the id ranges it goes through, one
+    transaction each: (block number, first id, last id). A full run goes block by block
+    (``chunk`` ids each: the copies are per block). The daily refresh reads its few open rows
+    from the tables, never a block's copy (which holds every row, settled or not, and costs
+    more to read than they do), ``chunk`` open dossiers at a time: by id span, it read the
+    items of every block (2,2 s against 1,1 s at 10⁶ on PostgreSQL)."""
+    if not open_only:
+        return Dossier.objects.count(), blocks(chunk)
+    ids = list(Dossier.objects.filter(settled=False).order_by("pk").values_list("pk", flat=True))
+    starts = range(0, len(ids), chunk)
+    return len(ids), [(None, ids[at], ids[min(at + chunk, len(ids)) - 1]) for at in starts]
 
 
 class FullRecomputeNeeded(Exception):
@@ -368,11 +362,11 @@ def recompute(
     rules = [ProcedureRules.of(p, calendar.day_minutes) for p in procedures.values()]
     field_codes = [p.field_code for p in procedures.values()]
     fields = {pk: p.field_code for pk, p in procedures.items()}
-    total = Dossier.objects.filter(settled=False).count() if open_only else Dossier.objects.count()
+    total, spans = _spans(chunk, open_only)
     done = changed = fallen = 0
     fields_moved = False
     started = time.perf_counter()
-    for number, lo, hi in _spans(chunk, open_only):
+    for number, lo, hi in spans:
         with transaction.atomic():
             lock_tables()
             stored = read_block(number, fields) if number is not None and chunk == BLOCK else None

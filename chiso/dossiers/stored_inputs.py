@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -319,6 +319,16 @@ def lock_tables() -> None:
         cursor.execute(f"LOCK TABLE {tables} IN SHARE ROW EXCLUSIVE MODE")
 
 
+def blocks(size: int) -> Iterator[tuple[int, int, int]]:
+    """(number, first id, last id) of every block of ``size`` ids from the lowest stored
+    dossier id to the highest (some may hold no dossier)."""
+    bounds = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
+    if bounds["lo"] is None:
+        return
+    for number in range(bounds["lo"] // size, bounds["hi"] // size + 1):
+        yield number, number * size, (number + 1) * size - 1
+
+
 def keep_copies() -> int:
     """Keep a copy, as the tables say, of every block that has none; return how many were
     kept. An import ends with it: its writes made the database forget the copies of the blocks
@@ -327,16 +337,13 @@ def keep_copies() -> int:
     moves it): its copy could not say which dossiers still carry the old field."""
     fields = dict(Procedure.objects.values_list("pk", "field_code"))
     kept = set(InputBlock.objects.values_list("number", flat=True))
-    ids = Dossier.objects.aggregate(lo=Min("id"), hi=Max("id"))
-    if ids["lo"] is None:
-        return 0
     count = 0
-    for number in range(ids["lo"] // BLOCK, ids["hi"] // BLOCK + 1):
+    for number, lo, hi in blocks(BLOCK):
         if number in kept:
             continue
         with transaction.atomic():
             lock_tables()
-            inputs = read_tables(number * BLOCK, (number + 1) * BLOCK - 1, open_only=False)
+            inputs = read_tables(lo, hi, open_only=False)
             moved = (inputs.dossiers[:, 3] >> FIELD_MOVED_BIT) & 1
             if len(inputs.dossiers) and not moved.any():
                 store_block(number, inputs, fields)

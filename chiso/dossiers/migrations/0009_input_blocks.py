@@ -7,7 +7,7 @@ next recompute reads that block from the tables again (``stored_inputs.read_bloc
 and checks that the right block is forgotten.
 """
 
-from django.db import migrations, models
+from django.db import NotSupportedError, migrations, models
 
 BLOCK = 16_384
 BLOCKS = "dossiers_inputblock"
@@ -66,7 +66,9 @@ def _postgresql(lz4: bool) -> list[str]:
 def create_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor not in ("sqlite", "postgresql"):
-        raise NotImplementedError(f"no block triggers for {vendor}")
+        # chiso runs on SQLite and PostgreSQL only (docs/scale.md): without these triggers the
+        # recompute would read stale copies, so the migration refuses any other database.
+        raise NotSupportedError(f"chiso supports SQLite and PostgreSQL, not {vendor}")
     if vendor == "sqlite":
         statements = _sqlite()
     else:
