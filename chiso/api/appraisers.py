@@ -169,9 +169,9 @@ def unassign_appraiser(
                 % {"code": field, "agency": found.name}
             )
         shown = None
-        if appraiser is not None:
-            user = get_user_model().objects.filter(username=appraiser).first()
-            shown = user.pk if user is not None else 0  # nobody: never the one assigned
+        if appraiser is not None:  # nobody by that name (0) is never the one assigned
+            users = get_user_model().objects.filter(username=appraiser)
+            shown = users.values_list("pk", flat=True).first() or 0
         actions.unassign_appraiser(rnd, found, field, actor=request.user, shown=shown)
 
     act(request, run)
