@@ -10,8 +10,9 @@ the dossiers and steps whose values changed are written back (one bulk update pe
 table, :mod:`chiso.dossiers.bulk`). A calendar change moves some dossiers; rewriting the
 unchanged ones was most of the cost, reading the tables most of the rest.
 The rollups follow the same way: the changed dossiers' old contributions are subtracted and
-their new ones added in the block's transaction (:class:`rollups.Deltas`, as the ingest does),
-so they always equal a rebuild (tests/dossiers) without one; ``rebuild_rollups=True``
+their new ones added in the block's transaction (:class:`rollups.Deltas`, as the ingest does;
+both sides counted from the arrays, ``stored_inputs.counters``), so they always equal a
+rebuild (tests/dossiers) without one; ``rebuild_rollups=True``
 (``chiso dossiers recompute --rebuild-rollups``) rebuilds them from scratch instead, for a
 database whose rollups were changed by hand. The open dossiers' deadlines (``OpenDossier``) are
 rewritten in every block from the same arrays (``vectorised.open_limits``): a calendar change
@@ -52,8 +53,10 @@ from chiso.dossiers.stored_inputs import (
     FIELD_MOVED_BIT,
     NULL,
     SHIFT,
+    SYNCED_BIT,
     Inputs,
     blocks,
+    counters,
     lock_tables,
     pack_derived,
     read_block,
@@ -105,6 +108,7 @@ class _Chunk:
         self.ids = ids
         codes, flags = rows[:, 2], rows[:, 3]
         self.field_changed = ((flags >> FIELD_MOVED_BIT) & 1).astype(bool)
+        self.synced = (flags >> SYNCED_BIT) & 1
         self.stored_flags = flags >> SHIFT
         self.stored_days = rows[:, 4]
         self.stored_cents = rows[:, 5]
@@ -157,13 +161,14 @@ class _Chunk:
 def _write_chunk(
     chunk: _Chunk,
     out: Derived,
-    field_codes: list[str],
+    procedures: list[Procedure],
     fallback_rows: list[tuple[Any, ...]],
     fallback_steps: list[tuple[int, int, int]],
 ) -> int:
     """Write the changed dossiers and steps of a chunk, and the fallback rows, and move the
     rollups by the changed dossiers' old and new contributions; return how many dossiers
-    changed (a fallback row counts as changed)."""
+    changed (a fallback row counts as changed). ``procedures`` are in the order of the
+    batch's procedure numbers."""
     ok = ~out.fallback
     dossier_changed = ok & (
         chunk.field_changed
@@ -184,9 +189,14 @@ def _write_chunk(
         values[_DAY] = _EPOCH + datetime.timedelta(days=values[_DAY])
         values[_LATE] = days_from_cents(values[_LATE])
         values[_SEQ] = None if values[_SEQ] < 0 else values[_SEQ]
-        rows.append((pk, field_codes[procedure[i]], *values))
-    written = [row[0] for row in rows]
-    old = stored_contributions("pk", written)
+        rows.append((pk, procedures[procedure[i]].field_code, *values))
+    # The rollup contributions of a dossier whose field moved (its old field is not in the
+    # arrays) or left to rules.py are read back before and after writing; the others come
+    # from the arrays (reading them all back was a fifth of a recompute after a calendar
+    # change, docs/performance.md).
+    moved = chunk.field_changed[picked]
+    read_back = chunk.ids[picked[moved]].tolist() + [row[0] for row in fallback_rows]
+    old = stored_contributions("pk", read_back)
     # A step's overrun can change while its dossier's row does not: the delay causes follow
     # every dossier whose row or one of whose steps is written.
     touched = chunk.ids[changed].tolist() + [row[0] for row in fallback_rows]
@@ -195,8 +205,9 @@ def _write_chunk(
     deltas = rollups.Deltas()
     for d in old:
         deltas.add(d, -1)
-    for d in stored_contributions("pk", written):
+    for d in stored_contributions("pk", read_back):
         deltas.add(d, +1)
+    _add_changes(deltas, chunk, out, picked[~moved], procedures)
     rollups.apply(deltas)
     steps = np.flatnonzero(step_changed)
     step_rows = list(fallback_steps)
@@ -209,6 +220,38 @@ def _write_chunk(
     update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
     delay_rollups.apply(delay_rollups.grouped(touched), old_causes)
     return int(changed.sum()) + len(fallback_rows)
+
+
+def _add_changes(
+    deltas: rollups.Deltas,
+    chunk: _Chunk,
+    out: Derived,
+    picked: Array,
+    procedures: list[Procedure],
+) -> None:
+    """Add to ``deltas`` the ``picked`` dossiers' contributions from their new derived values
+    less those from their stored ones, summed per daily rollup row."""
+    if not len(picked):
+        return
+    channel, synced = chunk.batch.channel[picked], chunk.synced[picked]
+    old = counters(chunk.stored_flags[picked], chunk.stored_cents[picked], channel, synced)
+    new = counters(pack_derived(out)[picked], out.late_cents[picked], channel, synced)
+    keys = np.stack(
+        [
+            np.tile(chunk.batch.procedure[picked], 2),
+            np.tile(chunk.agency[picked], 2),
+            np.concatenate([chunk.stored_days[picked], out.counted_on[picked]]),
+        ],
+        axis=1,
+    )
+    rows, where = np.unique(keys, axis=0, return_inverse=True)
+    sums = np.zeros((len(rows), old.shape[1]), dtype=np.int64)
+    np.add.at(sums, where.ravel(), np.concatenate([-old, new]))
+    moving = sums.any(axis=1)
+    for (p, agency, day), counts in zip(rows[moving].tolist(), sums[moving].tolist(), strict=True):
+        procedure = procedures[p]
+        key = (agency, procedure.pk, _EPOCH + datetime.timedelta(days=day))
+        deltas.add_counts(key, procedure.field_code, counts)
 
 
 def _day(days: int) -> datetime.date:
@@ -360,7 +403,8 @@ def recompute(
     procedures = {p.pk: p for p in Procedure.objects.all()}
     index = {pk: i for i, pk in enumerate(procedures)}
     rules = [ProcedureRules.of(p, calendar.day_minutes) for p in procedures.values()]
-    field_codes = [p.field_code for p in procedures.values()]
+    ordered = list(procedures.values())
+    field_codes = [p.field_code for p in ordered]
     fields = {pk: p.field_code for pk, p in procedures.items()}
     total, spans = _spans(chunk, open_only)
     done = changed = fallen = 0
@@ -381,7 +425,7 @@ def recompute(
             extra_rows, extra_steps = (
                 _fallback(calendar, settings, as_of, procedures, fallback) if fallback else ([], [])
             )
-            written = _write_chunk(part, out, field_codes, extra_rows, extra_steps)
+            written = _write_chunk(part, out, ordered, extra_rows, extra_steps)
             changed += written
             limits = open_limits(calendar, settings, part.batch, rules)
             _write_open(part, out, limits, field_codes, lo, hi)

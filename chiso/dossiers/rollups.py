@@ -113,6 +113,19 @@ class Deltas:
             row[name] += sign * value
             month[name] += sign * value
 
+    def add_counts(self, key: Key, field_code: str, counts: list[int]) -> None:
+        """Add counters given in ``DailyRollup.COUNTERS`` order (days late in hundredths) to
+        the key's daily row and to its month's row: the recompute's changes, summed from its
+        arrays (stored_inputs.counters)."""
+        self.fields[key] = field_code
+        row = self.by_key[key]
+        month = self.by_month[(key[0], field_code, key[2].replace(day=1))]
+        for name, count in zip(DailyRollup.COUNTERS, counts, strict=True):
+            if count:
+                value = Decimal(count).scaleb(-2) if name == "late_days" else count
+                row[name] += value
+                month[name] += value
+
 
 def _sum(a: str, b: str, column: str) -> str:
     """SQL adding two counters. Days late are rounded to their two decimals: SQLite adds

@@ -21,7 +21,15 @@ import numpy as np
 from django.db import connection, transaction
 from django.db.models import Max, Min
 
-from chiso.dossiers.models import Apology, Dossier, InputBlock, Pause, Procedure, StepEvent
+from chiso.dossiers.models import (
+    Apology,
+    DailyRollup,
+    Dossier,
+    InputBlock,
+    Pause,
+    Procedure,
+    StepEvent,
+)
 from chiso.dossiers.rules import FINANCIAL, SUPPLEMENT
 from chiso.dossiers.vectorised import Array, Derived
 
@@ -30,7 +38,8 @@ NULL = -(2**62)  # a NULL moment in the integer columns; no datetime comes near 
 # Small values travel packed into one integer: the raw codes (PositiveSmallIntegerField,
 # < 2**15) in 16-bit fields and the flags one bit each. The stored derived flags are packed in
 # the layout pack_derived builds from the new values: a dossier is unchanged iff they are equal.
-RAW_FLAGS = ("d.fee_total > 0", "d.e_result", "d.digitised", "d.reused_data")
+RAW_FLAGS = ("d.fee_total > 0", "d.e_result", "d.digitised", "d.reused_data", "d.synced")
+SYNCED_BIT = RAW_FLAGS.index("d.synced")
 FIELD_MOVED_BIT = len(RAW_FLAGS)
 DERIVED_FLAGS = (
     "is_counted",
@@ -178,6 +187,46 @@ def pack_derived(out: Derived) -> Array:
         packed |= getattr(out, name).astype(np.int64) << at
         at += 2
     return packed | ((out.responsible_seq + 1) << at)
+
+
+# The rollup counters that are one derived flag of a counted dossier (rollups.CONDITIONS).
+_COUNTED_FLAGS = {
+    "eligible": "is_eligible",
+    "full_online": "full_online",
+    "fee_bearing": "is_fee_bearing",
+    "paid_online": "is_paid_online",
+    "paper_result": "is_paper",
+    "e_result": "is_e_result",
+    "digitised": "is_digitised",
+    "reused": "is_reused",
+}
+
+
+def counters(packed: Array, cents: Array, channel: Array, synced: Array) -> Array:
+    """What each dossier adds to its day's rollup row, one column per ``DailyRollup.COUNTERS``
+    (late days in hundredths), from its derived flags packed as :func:`pack_derived` packs
+    them, its days late × 100, channel and synced flag: rollups.contribution for many
+    dossiers at once (tests/dossiers/test_input_blocks.py holds them equal)."""
+
+    def flag(name: str) -> Array:
+        return (packed >> DERIVED_FLAGS.index(name)) & 1
+
+    at = len(DERIVED_FLAGS)
+    counted = flag("is_counted")
+    settled = counted & flag("settled")
+    late = settled & (((packed >> at) & 3) == 0)  # on_time False, not NULL (2)
+    values = {
+        "received": counted,
+        "settled": settled,
+        "late": late,
+        "late_extended": settled & (((packed >> (at + 2)) & 3) == 0),
+        "late_days": late * cents,
+        "late_without_apology": settled & flag("late_without_apology"),
+        "online": counted & (channel == 2),
+        "synced": counted & synced,
+        **{counter: counted & flag(name) for counter, name in _COUNTED_FLAGS.items()},
+    }
+    return np.stack([values[c].astype(np.int64) for c in DailyRollup.COUNTERS], axis=1)
 
 
 @dataclass(frozen=True)

@@ -14,11 +14,15 @@ from typing import Any
 import numpy as np
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from chiso.dossiers import rollups
 from chiso.dossiers.actions import set_calendar_day
 from chiso.dossiers.ingest import import_file, ingest_records
 from chiso.dossiers.models import (
     Apology,
+    DailyRollup,
     Dossier,
     InputBlock,
     Pause,
@@ -26,7 +30,15 @@ from chiso.dossiers.models import (
     StepEvent,
 )
 from chiso.dossiers.recompute import recompute
-from chiso.dossiers.stored_inputs import BLOCK, keep_copies, read_block, read_tables
+from chiso.dossiers.stored_inputs import (
+    BLOCK,
+    SHIFT,
+    SYNCED_BIT,
+    counters,
+    keep_copies,
+    read_block,
+    read_tables,
+)
 from tests.dossiers.helpers import make_procedures, record, write_jsonl
 from tests.dossiers.test_ingest import STEPS, reference_rows, rollup_rows
 from tests.dossiers.test_recompute import by_the_rules, last_audit, stored
@@ -202,3 +214,69 @@ def test_no_copy_is_kept_of_a_block_with_a_procedure_moved_since(
     recompute()
     assert keep_copies() == 0  # the recompute kept them
     assert_copies_are_the_tables()
+
+
+def test_stale_derived_values_move_the_rollups_of_a_dossier_not_synced(world: Any) -> None:
+    """Dossiers derived by an older version (here: not counted, on another day) are derived
+    again; their counters, the count of dossiers synced to the national portal included, move
+    from the stale day's rollup row to the right one."""
+    make_procedures()
+    ingest_records([{**LATE, "DongBoDVCQG": "0"}, {**LATE, "MaHoSo": "LATE2"}])
+    right = Dossier.objects.get(code="LATE").counted_on
+    Dossier.objects.update(is_counted=False, counted_on=dt.date(2024, 1, 2))
+    Dossier.objects.filter(code="LATE").update(is_counted=True)
+    rollups.rebuild()  # the rollups of the stale rows
+    assert recompute().changed == 2
+    assert rollup_rows() == reference_rows()
+    day = DailyRollup.objects.get()
+    assert (day.day, day.received, day.late, day.synced) == (right, 2, 2, 1)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    values=st.fixed_dictionaries(
+        {
+            "is_counted": st.booleans(),
+            "settled": st.booleans(),
+            "on_time": st.sampled_from([None, False, True]),
+            "on_time_extended": st.sampled_from([None, False, True]),
+            "late_days": st.decimals(0, 400, places=2),
+            "channel": st.sampled_from([1, 2, 3]),
+            "synced": st.booleans(),
+            **{
+                name: st.booleans()
+                for name in (
+                    "late_without_apology",
+                    "is_eligible",
+                    "full_online",
+                    "is_fee_bearing",
+                    "is_paid_online",
+                    "is_paper",
+                    "is_e_result",
+                    "is_digitised",
+                    "is_reused",
+                )
+            },
+        }
+    )
+)
+def test_the_counters_read_from_the_packed_rows_are_those_of_the_rollups(
+    world: Any, values: dict[str, Any]
+) -> None:
+    """What the recompute adds to the rollups from its arrays is what rollups.contribution
+    gives for the stored dossier, whatever its values."""
+    if not Procedure.objects.exists():
+        make_procedures()
+        ingest_records([LATE])
+    Dossier.objects.update(**values)
+    dossier = Dossier.objects.get()
+    rows = read_tables(dossier.pk, dossier.pk, open_only=False).dossiers
+    flags, codes = rows[:, 3], rows[:, 2]
+    got = counters(flags >> SHIFT, rows[:, 5], (codes >> 32) & 0xFFFF, (flags >> SYNCED_BIT) & 1)
+    contribution = rollups.contribution(dossier)
+    expected = [
+        contribution.get(c, 0) * (100 if c == "late_days" else 1) for c in DailyRollup.COUNTERS
+    ]
+    assert got.tolist() == [expected]
