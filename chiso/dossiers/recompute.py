@@ -57,6 +57,7 @@ from chiso.dossiers.stored_inputs import (
     Inputs,
     blocks,
     counters,
+    flag_changes,
     lock_tables,
     pack_derived,
     read_block,
@@ -83,9 +84,7 @@ _GUARD_US = int(datetime.datetime(1976, 1, 1, tzinfo=datetime.UTC).timestamp()) 
 _EPOCH = datetime.date(1970, 1, 1)
 # DERIVED_FIELDS as Derived names them, and the positions converted when writing.
 _SOURCE = {"late_days": "late_cents"}
-_DAY = DERIVED_FIELDS.index("counted_on")
-_LATE = DERIVED_FIELDS.index("late_days")
-_SEQ = DERIVED_FIELDS.index("responsible_seq")
+_COLUMNS = ("field_code", *DERIVED_FIELDS)  # what the recompute may write to a dossier
 
 
 def _local(values: Array) -> tuple[Array, Array]:
@@ -170,26 +169,13 @@ def _write_chunk(
     changed (a fallback row counts as changed). ``procedures`` are in the order of the
     batch's procedure numbers."""
     ok = ~out.fallback
-    dossier_changed = ok & (
-        chunk.field_changed
-        | (pack_derived(out) != chunk.stored_flags)
-        | (out.counted_on != chunk.stored_days)
-        | (out.late_cents != chunk.stored_cents)
-    )
+    columns_changed = np.where(ok, _changed_columns(chunk, out), 0)
+    dossier_changed = columns_changed != 0
     owner = chunk.batch.step_owner
     step_changed = ok[owner] & (((out.step_used << 32) | out.step_overrun) != chunk.step_stored)
     changed = dossier_changed.copy()
     changed[owner[step_changed]] = True
     picked = np.flatnonzero(dossier_changed)
-    rows: list[tuple[Any, ...]] = list(fallback_rows)
-    columns = [getattr(out, _SOURCE.get(f, f))[picked].tolist() for f in DERIVED_FIELDS]
-    procedure = chunk.batch.procedure[picked].tolist()
-    for i, pk in enumerate(chunk.ids[picked].tolist()):
-        values = [c[i] for c in columns]
-        values[_DAY] = _EPOCH + datetime.timedelta(days=values[_DAY])
-        values[_LATE] = days_from_cents(values[_LATE])
-        values[_SEQ] = None if values[_SEQ] < 0 else values[_SEQ]
-        rows.append((pk, procedures[procedure[i]].field_code, *values))
     # The rollup contributions of a dossier whose field moved (its old field is not in the
     # arrays) or left to rules.py are read back before and after writing; the others come
     # from the arrays (reading them all back was a fifth of a recompute after a calendar
@@ -201,7 +187,13 @@ def _write_chunk(
     # every dossier whose row or one of whose steps is written.
     touched = chunk.ids[changed].tolist() + [row[0] for row in fallback_rows]
     old_causes = delay_rollups.grouped(touched)
-    update_by_id(Dossier._meta.db_table, ("field_code", *DERIVED_FIELDS), rows)
+    update_by_id(Dossier._meta.db_table, _COLUMNS, fallback_rows)
+    for mask in np.unique(columns_changed[picked]).tolist():
+        some = picked[columns_changed[picked] == mask]
+        names = [name for bit, name in enumerate(_COLUMNS) if mask >> bit & 1]
+        values = [_column(name, chunk, out, some, procedures) for name in names]
+        rows = list(zip(chunk.ids[some].tolist(), *values, strict=True))
+        update_by_id(Dossier._meta.db_table, names, rows)
     deltas = rollups.Deltas()
     for d in old:
         deltas.add(d, -1)
@@ -220,6 +212,37 @@ def _write_chunk(
     update_by_id(StepEvent._meta.db_table, ("used_minutes", "overrun_minutes"), step_rows)
     delay_rollups.apply(delay_rollups.grouped(touched), old_causes)
     return int(changed.sum()) + len(fallback_rows)
+
+
+def _changed_columns(chunk: _Chunk, out: Derived) -> Array:
+    """Per dossier, one bit per column of ``_COLUMNS`` (in that order) whose derived value
+    differs from the stored one. An UPDATE rewrites the index entries of every column it sets,
+    changed or not, and a calendar change moves only the clock's few columns: writing just
+    those halved the writes (docs/performance.md)."""
+    changes = flag_changes(chunk.stored_flags, pack_derived(out))
+    changes["field_code"] = chunk.field_changed
+    changes["counted_on"] = out.counted_on != chunk.stored_days
+    changes["late_days"] = out.late_cents != chunk.stored_cents
+    mask = np.zeros(len(chunk.ids), dtype=np.int64)
+    for bit, name in enumerate(_COLUMNS):
+        mask |= changes[name].astype(np.int64) << bit
+    return mask
+
+
+def _column(
+    name: str, chunk: _Chunk, out: Derived, picked: Array, procedures: list[Procedure]
+) -> list[Any]:
+    """The new values of column ``name`` of the ``picked`` dossiers, as they are stored."""
+    if name == "field_code":
+        return [procedures[p].field_code for p in chunk.batch.procedure[picked].tolist()]
+    values = getattr(out, _SOURCE.get(name, name))[picked].tolist()
+    if name == "counted_on":
+        return [_EPOCH + datetime.timedelta(days=v) for v in values]
+    if name == "late_days":
+        return [days_from_cents(v) for v in values]
+    if name == "responsible_seq":
+        return [None if v < 0 else v for v in values]
+    return values
 
 
 def _add_changes(

@@ -189,6 +189,20 @@ def pack_derived(out: Derived) -> Array:
     return packed | ((out.responsible_seq + 1) << at)
 
 
+def flag_changes(stored: Array, new: Array) -> dict[str, Array]:
+    """Which of the derived values packed as :func:`pack_derived` packs them differ between
+    ``stored`` and ``new``, by field name (the flags, ``on_time``, ``on_time_extended`` and
+    ``responsible_seq``)."""
+    diff = stored ^ new
+    changes = {name: ((diff >> k) & 1).astype(bool) for k, name in enumerate(DERIVED_FLAGS)}
+    at = len(DERIVED_FLAGS)
+    for name in NULLABLE:
+        changes[name] = ((diff >> at) & 3) != 0
+        at += 2
+    changes["responsible_seq"] = (diff >> at) != 0
+    return changes
+
+
 # The rollup counters that are one derived flag of a counted dossier (rollups.CONDITIONS).
 _COUNTED_FLAGS = {
     "eligible": "is_eligible",

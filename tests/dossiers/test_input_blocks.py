@@ -217,16 +217,18 @@ def test_no_copy_is_kept_of_a_block_with_a_procedure_moved_since(
 
 
 def test_stale_derived_values_move_the_rollups_of_a_dossier_not_synced(world: Any) -> None:
-    """Dossiers derived by an older version (here: not counted, on another day) are derived
-    again; their counters, the count of dossiers synced to the national portal included, move
-    from the stale day's rollup row to the right one."""
+    """Dossiers derived by an older version (here: not counted, on another day, judged neither
+    on time nor late) are derived again, every stale column written; their counters, the
+    count of dossiers synced to the national portal included, move from the stale day's
+    rollup row to the right one."""
     make_procedures()
     ingest_records([{**LATE, "DongBoDVCQG": "0"}, {**LATE, "MaHoSo": "LATE2"}])
     right = Dossier.objects.get(code="LATE").counted_on
-    Dossier.objects.update(is_counted=False, counted_on=dt.date(2024, 1, 2))
+    Dossier.objects.update(is_counted=False, counted_on=dt.date(2024, 1, 2), on_time=None)
     Dossier.objects.filter(code="LATE").update(is_counted=True)
     rollups.rebuild()  # the rollups of the stale rows
     assert recompute().changed == 2
+    assert stored() == by_the_rules()
     assert rollup_rows() == reference_rows()
     day = DailyRollup.objects.get()
     assert (day.day, day.received, day.late, day.synced) == (right, 2, 2, 1)
