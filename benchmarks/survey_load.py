@@ -56,8 +56,9 @@ SCALES = [
 def form(i: int) -> dict[str, Any]:
     """A complete SIPAS form, varied a little by ``i``."""
     answers: dict[str, Any] = {code: 3 + (i + n) % 3 for n, code in enumerate(SCALES)}
+    # The respondent group question is left out: the server fills it from the invitation's
+    # group (citizens), and refuses an answer that contradicts it.
     answers.update(
-        doi_tuong=1 + i % 2,
         kenh_nop=1 + i % 3,
         so_lan_di_lai=1 + i % 3,
         cc_phien_ha=1,

@@ -15,6 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from chiso.assessments.evidence import missing_evidence_of
+from chiso.assessments.measures import points_for, scored_by_rule
 from chiso.assessments.models import (
     AppraiserAssignment,
     Assessment,
@@ -24,6 +25,7 @@ from chiso.assessments.models import (
     Round,
     Stage,
 )
+from chiso.engine.model import Node, Rounding, iter_nodes
 
 
 @dataclass(frozen=True)
@@ -168,29 +170,65 @@ def worklist_rounds(user: Any) -> QuerySet[Round]:
 
 @dataclass(frozen=True)
 class Disagreement:
+    """One item where the appraisers' latest value differs from the agency's.
+
+    ``gap`` is the difference of the values as entered (days, a rate, or points), ``points_gap``
+    the difference of the points the two values give by the item's rule: what the council
+    weighs, since five points of a rate may change nothing or the whole item. It is None when
+    the engine refuses one of the values (then only the values can be compared)."""
+
     entry: ItemEntry
     self_value: Decimal
     appraised: Decimal
     gap: Decimal
+    points_gap: Decimal | None
+
+    @property
+    def same_points(self) -> bool:
+        """The values differ but give the same points."""
+        return self.points_gap == 0
+
+
+def _points(leaf: Node | None, value: Decimal, rounding: Rounding) -> Decimal | None:
+    """The points ``value`` gives on the item, as the pages label it (``NodeInfo.reads_scored``):
+    by the rule for measured and yes/no items, the value itself where points are entered."""
+    if leaf is None or not scored_by_rule(leaf):
+        return value
+    return points_for(leaf, value, rounding)
 
 
 def disagreements(rnd: Round) -> list[Disagreement]:
-    """Items where the appraisers' latest value differs from the agency's, largest gap first:
-    what the council looks at."""
+    """Items where the appraisers' latest value differs from the agency's, largest difference in
+    points first (then agency name and item order): what the council looks at. Items whose
+    points cannot be computed come last, by their difference of values."""
+    engine = rnd.framework.to_engine()
+    leaves = {n.code: n for n in iter_nodes(engine.nodes) if n.is_leaf}
     entries = (
         ItemEntry.objects.filter(assessment__round=rnd)
         .exclude(self_value=None)
         .select_related("assessment__agency")
         .order_by("assessment__agency__name", "order")
     )
-    out = [
-        Disagreement(e, e.self_value, appraised, abs(e.self_value - appraised))
-        for e in entries
-        if e.self_value is not None
-        and (appraised := e.appraised_value) is not None
-        and appraised != e.self_value
-    ]
-    return sorted(out, key=lambda d: d.gap, reverse=True)
+    out = []
+    for e in entries:
+        appraised = e.appraised_value
+        if e.self_value is None or appraised is None or appraised == e.self_value:
+            continue
+        leaf = leaves.get(e.code)
+        mine = _points(leaf, e.self_value, engine.rounding)
+        theirs = _points(leaf, appraised, engine.rounding)
+        points_gap = None if mine is None or theirs is None else abs(mine - theirs)
+        out.append(
+            Disagreement(e, e.self_value, appraised, abs(e.self_value - appraised), points_gap)
+        )
+    # A stable sort keeps the agency/order of the query among equal differences.
+    return sorted(out, key=_council_order, reverse=True)
+
+
+def _council_order(d: Disagreement) -> tuple[bool, Decimal]:
+    if d.points_gap is None:
+        return (False, d.gap)
+    return (True, d.points_gap)
 
 
 def late(rnd: Round, today: datetime.date | None = None) -> list[Assessment]:

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
+from django.utils import translation
 from ninja import Field, Router, Schema, Status
 
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.api.common import Num, num
-from chiso.api.errors import DENIED, Error, Invalid
+from chiso.api.errors import DENIED, Error, Invalid, language
 from chiso.surveys import actions
 from chiso.surveys.models import Campaign
 from chiso.surveys.results import campaign_results
@@ -146,12 +147,25 @@ def results(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     summary="Submit a whole form with an invitation token",
 )
 def submit(request: HttpRequest, token: str, body: AnswersIn) -> Status:
-    """One response per token: a second submission is refused (409)."""
-    try:
-        response = actions.submit_whole_form(token, body.answers)
-    except actions.FormErrors as error:
-        return Status(400, {"detail": str(error), "errors": error.errors})
-    except actions.SurveyError as error:
-        status = 404 if not actions.response_for_token(token) else 409
-        return Status(status, {"detail": str(error)})
+    """One response per token: a second submission is refused (409). The question asking the
+    respondent's group may be left out (it is answered from the invitation's group); an answer
+    saying another group is refused (422), in the caller's language."""
+    with translation.override(language(request)):
+        try:
+            response = actions.submit_whole_form(token, body.answers)
+        except actions.FormErrors as error:
+            return Status(400, {"detail": str(error), "errors": error.errors})
+        except actions.GroupContradiction as error:
+            return Status(422, {"detail": str(error), "errors": _contradicted(error.errors)})
+        except actions.SurveyError as error:
+            status = 404 if not actions.response_for_token(token) else 409
+            return Status(status, {"detail": str(error)})
     return Status(201, {"id": response.pk, "status": response.status})
+
+
+def _contradicted(errors: dict[str, str]) -> list[dict[str, Any]]:
+    """The refused answers as the API's 422 lists problems (:class:`chiso.api.errors.Invalid`)."""
+    return [
+        {"loc": ["body", "answers", code], "msg": message, "type": "group_contradiction"}
+        for code, message in errors.items()
+    ]

@@ -33,8 +33,9 @@ LEADERS_PER_AGENCY = 5
 SECOND_OPERATOR = ("thu", "Đỗ Thị Thu")
 
 
-def _answers(spec: Spec, rng: random.Random, mood: float) -> dict[str, Any]:
-    """A plausible respondent: scale answers drawn around the agency's mood."""
+def _answers(spec: Spec, rng: random.Random, mood: float, group: str) -> dict[str, Any]:
+    """A plausible respondent of ``group``: scale answers drawn around the agency's mood; the
+    question asking the respondent's group says ``group`` (another is refused, review s7)."""
     raw: dict[str, Any] = {}
     for q in spec.questions():
         if not q.asked(raw):
@@ -47,7 +48,10 @@ def _answers(spec: Spec, rng: random.Random, mood: float) -> dict[str, Any]:
             else:
                 raw[q.code] = rng.choice((1, 2, 3, 3))
         elif q.type == "single":
-            raw[q.code] = q.options[0].value if rng.random() < 0.75 else q.options[-1].value
+            # Drawn even when the group decides, so the other answers stay as they were.
+            drawn = q.options[0].value if rng.random() < 0.75 else q.options[-1].value
+            fixed = q.answer_for_group(group)
+            raw[q.code] = drawn if fixed is None else fixed
         elif q.type in ("multiple", "priority"):
             count = rng.randint(1, q.max_choices or 1)
             raw[q.code] = sorted(rng.sample([o.value for o in q.options], count))
@@ -125,7 +129,7 @@ def _online(
         response = actions.start_open_response(
             campaign, agency=agency, group="citizen", ip=f"192.0.2.{n * 20 + i}"
         )
-        _fill(response, spec, _as_raw(_answers(spec, rng, MOOD[agency.code])))
+        _fill(response, spec, _as_raw(_answers(spec, rng, MOOD[agency.code], "citizen")))
 
 
 def _paper(
@@ -149,7 +153,7 @@ def _paper(
         questionnaire=sipas,
     )
     for i, form in enumerate(forms[:-1]):  # the last form has not come back from the post
-        answers = _answers(spec, rng, MOOD[agency.code])
+        answers = _answers(spec, rng, MOOD[agency.code], "citizen")
         raw = {k: format_answer(v) for k, v in answers.items()}
         actions.key_form(
             campaign, actor=mai, agency=agency, number=form.form_number, raw=raw, seconds=95
@@ -177,4 +181,8 @@ def _leaders(
     for form in forms[:-1]:
         response = actions.response_for_token(form.token)
         assert response is not None
-        _fill(response, spec, _as_raw(_answers(spec, rng, MOOD[agency.code] + 0.05)))
+        _fill(
+            response,
+            spec,
+            _as_raw(_answers(spec, rng, MOOD[agency.code] + 0.05, "council_delegate")),
+        )

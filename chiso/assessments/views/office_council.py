@@ -38,7 +38,11 @@ class CouncilCard:
 
     entry: ItemEntry
     node: Any
+    # The difference of the values entered; ``points_gap`` that of the points they give ("" when
+    # the engine refuses a value), which the badge shows: the council weighs points.
     gap: str
+    points_gap: str
+    same_points: bool
     values: dict[str, str]
     evidence: list[Any]
     history: list[Any]
@@ -69,6 +73,8 @@ def _cards(
                 entry=e,
                 node=node,
                 gap=shown(d.gap),
+                points_gap=shown(d.points_gap),
+                same_points=d.same_points,
                 values={
                     "self": node.reads_scored(e.self_value),
                     "round_1": node.reads_scored(e.appraised_value_1),
@@ -141,7 +147,7 @@ def council_decide(request: HttpRequest, entry_pk: int) -> HttpResponse:
         typed.update(error=str(e), version=version, stale=isinstance(e, actions.ConflictError))
     else:
         typed = {"saved": True}
-    # The decision does not change the gap (self against appraised), so the item stays listed.
+    # The decision does not change the gaps (self against appraised), so the item stays listed.
     item = next((d for d in queries.disagreements(rnd) if d.entry.pk == entry.pk), None)
     if request.headers.get("HX-Request") and item is not None:
         card = _cards(rnd, [item], {entry.pk: typed})[0]

@@ -9,6 +9,7 @@ from chiso.surveys.actions.campaigns import (
 from chiso.surveys.actions.common import SurveyError
 from chiso.surveys.actions.online import (
     FormErrors,
+    GroupContradiction,
     RateLimited,
     response_for_token,
     save_section,
@@ -28,6 +29,7 @@ from chiso.surveys.actions.samples import draw_sample, import_contacts, issue_in
 __all__ = [
     "FieldErrors",
     "FormErrors",
+    "GroupContradiction",
     "MostlyBlank",
     "RateLimited",
     "SurveyError",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from chiso.audit.actions import record
 from chiso.org.columns import Column, Problem, Sheet
 from chiso.org.tabular import TableError, read_table
+from chiso.surveys import group_answer
 from chiso.surveys.actions.common import SurveyError, require_reform_office
 from chiso.surveys.actions.samples import agency_and_group
 from chiso.surveys.answers import clean_answers
@@ -77,6 +78,8 @@ def import_responses(
             )
         raw = {q.code: str(row.raw(q.code)) for q in spec.questions()}
         answers, errors = clean_answers(spec, raw, require=False)
+        if group is not None:  # the group question must not say another (review s7)
+            errors |= group_answer.contradictions(spec, group, answers)
         for question_code, message in errors.items():
             row.problem(question_code, message)
         if not answers and not errors:

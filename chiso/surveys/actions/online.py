@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from chiso.org.models import Agency
+from chiso.surveys import group_answer
 from chiso.surveys.actions.common import SurveyError
 from chiso.surveys.answers import clean_answers
 from chiso.surveys.models import Campaign, Channel, Group, Invitation, Response
@@ -148,13 +149,38 @@ class FormErrors(SurveyError):
         self.errors = errors
 
 
+class GroupContradiction(SurveyError):
+    """An answer to the question asking the respondent's group says another group than the
+    response's (:mod:`chiso.surveys.group_answer`); ``errors`` maps question codes to messages."""
+
+    def __init__(self, errors: dict[str, str]):
+        super().__init__(" ".join(errors.values()))
+        self.errors = errors
+
+
+def _whole_form_answers(spec: Any, group: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The cleaned answers of a whole form sent for a response of ``group``: the question
+    asking the group is answered from it when left out, and refused when it says another."""
+    given = group_answer.fill(spec, group, {k: _as_raw(v) for k, v in raw.items()})
+    answers, errors = clean_answers(spec, given)
+    if errors:
+        raise FormErrors(errors)
+    contradicted = group_answer.contradictions(spec, group, answers)
+    if contradicted:
+        raise GroupContradiction(contradicted)
+    return answers
+
+
 def submit_whole_form(token: str, raw: dict[str, Any]) -> Response:
     """Answer and send a whole form in one call (the API, e-form services): the invitation
     token authenticates; one response per token; nothing stored when any answer is wrong.
 
     The usual case (an invitation never opened) is one read and one insert: this is the
     path of the load benchmark (benchmarks/survey_load.py). Answers are checked before the
-    token's state, so a wrong answer on a sent form still says what is wrong."""
+    token's state, so a wrong answer on a sent form still says what is wrong. The question
+    asking the respondent's group is answered from the invitation's group when left out; an
+    answer saying another group raises :class:`GroupContradiction` (as the web page never
+    asks it, review s7)."""
     invitation = (
         Invitation.objects.select_related("campaign", "questionnaire")
         .defer("questionnaire__definition")  # the parsed form is cached (models.py)
@@ -166,9 +192,7 @@ def submit_whole_form(token: str, raw: dict[str, Any]) -> Response:
     if invitation.campaign.status != Campaign.Status.OPEN:
         raise SurveyError(_("This survey is not collecting answers."))
     spec = invitation.questionnaire.spec
-    answers, errors = clean_answers(spec, {k: _as_raw(v) for k, v in raw.items()})
-    if errors:
-        raise FormErrors(errors)
+    answers = _whole_form_answers(spec, invitation.group, raw)
     now = timezone.now()
     try:
         with transaction.atomic():
@@ -200,9 +224,7 @@ def _submit_started(token: str, raw: dict[str, Any]) -> Response:
     response = Response.objects.select_for_update().select_related("campaign").get(pk=found.pk)
     _check_open(response)
     spec = response.questionnaire.spec
-    answers, errors = clean_answers(spec, {k: _as_raw(v) for k, v in raw.items()})
-    if errors:
-        raise FormErrors(errors)
+    answers = _whole_form_answers(spec, response.group, raw)
     response.answers = answers
     response.section = len(spec.sections)
     response.status, response.submitted_at = Response.Status.SUBMITTED, timezone.now()

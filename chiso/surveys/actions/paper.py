@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from chiso.audit.actions import record
 from chiso.org.models import Agency
+from chiso.surveys import group_answer
 from chiso.surveys.actions.common import SurveyError, require_operator, require_operator_or_office
 from chiso.surveys.actions.samples import parse_form_number
 from chiso.surveys.answers import Raw, clean_answers
@@ -64,6 +65,18 @@ def _check_blanks(spec: Any, answers: dict[str, Any], number: str, confirmed: bo
     blank = sum(1 for q in asked if q.code not in answers)
     if 2 * blank > len(asked) and not confirmed:
         raise MostlyBlank(blank, len(asked))
+
+
+def _read(spec: Any, group: str, raw: Mapping[str, Raw]) -> dict[str, Any]:
+    """The keyed answers, blanks allowed. An answer to the question asking the respondent's
+    group that says another group than the form's is refused like an unreadable one: the form
+    counts in its group's cell (review s7). A blank one stays blank (a keying with no answer
+    must still be refused, see :func:`_check_blanks`)."""
+    answers, errors = clean_answers(spec, raw, require=False)
+    errors |= group_answer.contradictions(spec, group, answers)
+    if errors:
+        raise FieldErrors(errors)
+    return answers
 
 
 @dataclass(frozen=True)
@@ -146,9 +159,7 @@ def key_form(
     if len(entries) >= 2:
         raise SurveyError(_("Form %(number)s has been keyed twice.") % {"number": form.form_number})
     spec = form.questionnaire.spec
-    answers, errors = clean_answers(spec, raw, require=False)
-    if errors:
-        raise FieldErrors(errors)
+    answers = _read(spec, form.group, raw)
     _check_blanks(spec, answers, form.form_number, confirm_blanks)
     entry = PaperEntry.objects.create(
         invitation=form, operator=actor, answers=answers, seconds=max(0, min(seconds, 3600))
@@ -186,9 +197,7 @@ def reconcile_form(form: Invitation, *, actor: Any, raw: Mapping[str, Raw]) -> R
         raise SurveyError(_("Only a form keyed twice with differences can be reconciled."))
     if actor is not None and actor.pk in {e.operator_id for e in entries}:
         raise SurveyError(_("A form is reconciled by someone who did not key it."))
-    answers, errors = clean_answers(form.questionnaire.spec, raw, require=False)
-    if errors:
-        raise FieldErrors(errors)
+    answers = _read(form.questionnaire.spec, form.group, raw)
     response = _make_response(form, answers, actor)
     record(
         "surveys.paper.reconciled",
