@@ -1,7 +1,7 @@
 """``/api/rounds``: the list of rounds, and the reform office's writes on a round: open it,
-extend deadlines, close stages, finalise, reopen and publish (one round and its assessments are
-read in :mod:`chiso.api.assessments`; appraisers in :mod:`chiso.api.appraisers`, bonus/penalty
-counts in :mod:`chiso.api.adjustments`).
+correct or extend deadlines, close stages, finalise, reopen, publish, or cancel a round opened
+by mistake (one round and its assessments are read in :mod:`chiso.api.assessments`; appraisers
+in :mod:`chiso.api.appraisers`, bonus/penalty counts in :mod:`chiso.api.adjustments`).
 
 Each operation calls the same action of :mod:`chiso.assessments.actions` as the round's pages
 (``chiso/assessments/views/office_rounds.py``, ``office_adjustments.py``) with the caller as
@@ -39,6 +39,7 @@ from chiso.api.assessments import (
 )
 from chiso.api.errors import DENIED, NotFound, language
 from chiso.assessments import actions
+from chiso.assessments.actions import cancel
 from chiso.assessments.inputs import set_late_penalty
 from chiso.assessments.models import Deadline, Round
 from chiso.engine.problems import ProblemsError
@@ -265,6 +266,62 @@ def publish_round(request: HttpRequest, round_id: int = ID) -> dict[str, Any]:
     rnd = office_round(request, round_id)
     _scoring(request, lambda: actions.publish_round(rnd, actor=request.user))
     return _detail(request, rnd)
+
+
+class DeadlinesChangeIn(DeadlinesIn):
+    reason: str = Field(..., max_length=10000, pattern=TEXT_PATTERN)
+
+
+class CancelledRound(Schema):
+    """What the cancelled round was; ``audit_event_id`` is the row that keeps it."""
+
+    round_id: int
+    year: int
+    block: str
+    framework: str
+    agencies: list[str] = Field(..., description="Codes of the agencies told of the cancellation")
+    audit_event_id: int
+
+
+@router.put(
+    "/rounds/{round_id}/deadlines",
+    operation_id="change_deadlines",
+    response={200: dict[str, list[datetime.date]], **BODY_ERRORS},
+    summary="Correct the round's deadlines while it is open, with the reason (reform office)",
+)
+def change_deadlines(
+    request: HttpRequest, body: DeadlinesChangeIn, round_id: int = ID
+) -> dict[str, list[datetime.date]]:
+    """Every deadline is given, in stage order; the answer is ``{stage: [old, new]}`` of those
+    that changed. Out of order, nothing changed or no reason: 422 with the page's message; a
+    finalised round: 409. Agencies keep their own extensions."""
+    rnd = office_round(request, round_id)
+    deadlines = {d.value: getattr(body, d.value) for d in Deadline}
+    return act(
+        request,
+        lambda: actions.change_deadlines(rnd, deadlines, reason=body.reason, actor=request.user),
+    )
+
+
+@router.post(
+    "/rounds/{round_id}/cancel",
+    operation_id="cancel_round",
+    response={200: CancelledRound, **BODY_ERRORS},
+    summary="Cancel a round opened by mistake, before anything is entered in it (reform office)",
+)
+def cancel_round(request: HttpRequest, body: ReasonIn, round_id: int = ID) -> dict[str, Any]:
+    """The round and its empty assessments are deleted, one audit row keeps what it was and
+    the agencies are told. A round with anything entered (values, evidence, a submission, an
+    extension…) or past self-assessment: 422 naming each agency and what it entered."""
+    rnd = office_round(request, round_id)
+    summary = {
+        "round_id": rnd.pk,
+        "year": rnd.year,
+        "block": rnd.block.code,
+        "framework": rnd.framework.key,
+    }
+    event = act(request, lambda: cancel.cancel_round(rnd, reason=body.reason, actor=request.user))
+    return {**summary, "agencies": event.data["agencies"], "audit_event_id": event.pk}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from chiso.assessments.views import (
     office_adjustments,
     office_appraisal,
     office_council,
+    office_round_cancel,
     office_round_dates,
     office_rounds,
     rounds_index,
@@ -18,6 +19,8 @@ urlpatterns: list[URLPattern] = [
     path("<int:pk>/", office_rounds.round_detail, name="round"),
     path("<int:pk>/extend/", office_rounds.round_extend, name="round_extend"),
     path("<int:pk>/deadlines/", office_round_dates.round_deadlines, name="round_deadlines"),
+    path("<int:pk>/cancel/", office_round_cancel.round_cancel, name="round_cancel"),
+    path("cancelled/<int:event_pk>/", office_round_cancel.round_cancelled, name="round_cancelled"),
     path("<int:pk>/assign/", office_rounds.round_assign, name="round_assign"),
     path(
         "<int:pk>/unassign/<int:agency_pk>/<str:field_code>/",

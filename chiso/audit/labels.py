@@ -31,6 +31,7 @@ ACTION_LABELS = {
     "assessments.item.self_assessed": _("Item self-assessed"),
     "assessments.round.appraisal_1_closed": _("Appraisal round 1 closed"),
     "assessments.round.appraisal_2_closed": _("Appraisal round 2 closed"),
+    "assessments.round.cancelled": _("Round cancelled"),
     "assessments.round.deadlines_changed": _("Round deadlines corrected"),
     "assessments.round.explanation_closed": _("Explanation stage closed"),
     "assessments.round.finalised": _("Round finalised"),

@@ -80,6 +80,39 @@ def round_opened(rnd: Round) -> list[Notification]:
     return created
 
 
+def cancelled_round_link(event_id: int) -> str:
+    return f"/rounds/cancelled/{event_id}/"
+
+
+def round_cancelled(rnd: Round, *, reason: str, event_id: int) -> list[Notification]:
+    """Tell the people :func:`round_opened` told that the round was cancelled, and why; called
+    before the round is deleted. Their notifications linking to the round's assessments now
+    link to the cancellation page (``event_id`` is its audit row), not to a page that is gone.
+    E-mails already sent keep their old link."""
+    link = cancelled_round_link(event_id)
+    assessments = list(rnd.assessments.select_related("agency"))
+    Notification.objects.filter(link__in=[assessment_link(a) for a in assessments]).update(
+        link=link
+    )
+    created: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for assessment in assessments:
+            created += notify(
+                agency_people([assessment.agency_id]),
+                kind="round_cancelled",
+                title=_("The %(year)s administrative reform evaluation of %(block)s is cancelled")
+                % {"year": rnd.year, "block": rnd.block.name},
+                body=_(
+                    "%(agency)s: the reform office cancelled this evaluation round, opened by "
+                    "mistake; nothing needs to be done for it. Reason: %(reason)s"
+                )
+                % {"agency": assessment.agency.name, "reason": reason},
+                link=link,
+                dedup_key=f"round-cancelled:{event_id}",
+            )
+    return created
+
+
 def returned_for_explanation(rnd: Round) -> list[Notification]:
     """Tell the focal officers of each agency with items marked for explanation how many
     there are and by when to answer (the agency's extension counts)."""

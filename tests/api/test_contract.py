@@ -32,7 +32,7 @@ def in_test_transaction() -> Iterator[None]:
 
 def test_the_schema_is_loaded_from_the_app() -> None:
     assert isinstance(schema.app, WSGIHandler)
-    assert len(list(schema.get_all_operations())) == 36
+    assert len(list(schema.get_all_operations())) == 38
 
 
 @schema.parametrize()

@@ -36,6 +36,8 @@ OPERATIONS = {
     ("/api/rounds/{round_id}/finalise", "finalise_round"),
     ("/api/rounds/{round_id}/reopen", "reopen_round"),
     ("/api/rounds/{round_id}/publish", "publish_round"),
+    ("/api/rounds/{round_id}/deadlines", "change_deadlines"),
+    ("/api/rounds/{round_id}/cancel", "cancel_round"),
     ("/api/rounds/{round_id}/appraisers", "list_appraiser_assignments"),
     ("/api/rounds/{round_id}/appraisers/{agency}/{field}", "assign_appraiser"),
     ("/api/rounds/{round_id}/appraisers/{agency}/{field}", "unassign_appraiser"),

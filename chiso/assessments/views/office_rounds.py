@@ -27,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.assessments import actions, queries
+from chiso.assessments.actions.cancel import cancel_problem
 from chiso.assessments.actions.common import own_agencies
 from chiso.assessments.actions.publishing import round_result_set
 from chiso.assessments.actions.round_dates import OPEN_STAGES
@@ -291,6 +292,8 @@ def _render_round(
             "late_penalty": rnd.late_penalty_code,
             "assigning_open": rnd.stage in (Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2),
             "deadlines_open": rnd.stage in OPEN_STAGES,
+            # Offered only while nothing was entered (actions.cancel refuses otherwise).
+            "cancellable": can_change and rnd.stage == Stage.DRAFT and not cancel_problem(rnd),
         },
     )
 
