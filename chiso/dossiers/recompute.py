@@ -58,6 +58,7 @@ from chiso.dossiers.stored_inputs import (
     blocks,
     counters,
     flag_changes,
+    judged_late,
     lock_tables,
     pack_derived,
     read_block,
@@ -85,6 +86,11 @@ _EPOCH = datetime.date(1970, 1, 1)
 # DERIVED_FIELDS as Derived names them, and the positions converted when writing.
 _SOURCE = {"late_days": "late_cents"}
 _COLUMNS = ("field_code", *DERIVED_FIELDS)  # what the recompute may write to a dossier
+# The columns of _COLUMNS that place a late dossier in the delay causes (as bits).
+_CAUSE_COLUMNS = sum(
+    1 << _COLUMNS.index(c)
+    for c in ("field_code", "counted_on", "is_counted", "on_time", "responsible_seq")
+)
 
 
 def _local(values: Array) -> tuple[Array, Array]:
@@ -173,8 +179,9 @@ def _write_chunk(
     dossier_changed = columns_changed != 0
     owner = chunk.batch.step_owner
     step_changed = ok[owner] & (((out.step_used << 32) | out.step_overrun) != chunk.step_stored)
-    changed = dossier_changed.copy()
-    changed[owner[step_changed]] = True
+    steps_changed = np.zeros(len(chunk.ids), dtype=bool)  # per dossier: one of its steps
+    steps_changed[owner[step_changed]] = True
+    changed = dossier_changed | steps_changed
     picked = np.flatnonzero(dossier_changed)
     # The rollup contributions of a dossier whose field moved (its old field is not in the
     # arrays) or left to rules.py are read back before and after writing; the others come
@@ -183,9 +190,12 @@ def _write_chunk(
     moved = chunk.field_changed[picked]
     read_back = chunk.ids[picked[moved]].tolist() + [row[0] for row in fallback_rows]
     old = stored_contributions("pk", read_back)
-    # A step's overrun can change while its dossier's row does not: the delay causes follow
-    # every dossier whose row or one of whose steps is written.
-    touched = chunk.ids[changed].tolist() + [row[0] for row in fallback_rows]
+    # The delay causes count each late dossier under its responsible step: they move for a
+    # dossier late before or after whose lateness, day, field or responsible step changed, or
+    # one of whose steps did (a step's overrun can change while its dossier's row does not).
+    late = judged_late(chunk.stored_flags) | judged_late(pack_derived(out))
+    causes = late & (((columns_changed & _CAUSE_COLUMNS) != 0) | steps_changed)
+    touched = chunk.ids[causes].tolist() + [row[0] for row in fallback_rows]
     old_causes = delay_rollups.grouped(touched)
     update_by_id(Dossier._meta.db_table, _COLUMNS, fallback_rows)
     for mask in np.unique(columns_changed[picked]).tolist():

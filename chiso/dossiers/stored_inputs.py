@@ -203,6 +203,14 @@ def flag_changes(stored: Array, new: Array) -> dict[str, Array]:
     return changes
 
 
+def judged_late(packed: Array) -> Array:
+    """Which dossiers, from their derived values packed as :func:`pack_derived` packs them, are
+    counted and judged late (``on_time`` False), settled or not: the late list's dossiers."""
+    at = len(DERIVED_FLAGS)
+    counted = ((packed >> DERIVED_FLAGS.index("is_counted")) & 1).astype(bool)
+    return counted & (((packed >> at) & 3) == 0)
+
+
 # The rollup counters that are one derived flag of a counted dossier (rollups.CONDITIONS).
 _COUNTED_FLAGS = {
     "eligible": "is_eligible",
@@ -228,7 +236,7 @@ def counters(packed: Array, cents: Array, channel: Array, synced: Array) -> Arra
     at = len(DERIVED_FLAGS)
     counted = flag("is_counted")
     settled = counted & flag("settled")
-    late = settled & (((packed >> at) & 3) == 0)  # on_time False, not NULL (2)
+    late = settled & judged_late(packed)  # on_time False, not NULL (2)
     values = {
         "received": counted,
         "settled": settled,
