@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from ninja import Field, Router, Schema, Status
@@ -146,21 +146,31 @@ def results(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
     response={201: Accepted, 400: Rejected, 404: Error, 409: Error, 422: Invalid},
     summary="Submit a whole form with an invitation token",
 )
-def submit(request: HttpRequest, token: str, body: AnswersIn) -> Status:
+def submit(request: HttpRequest, token: str, body: AnswersIn, reply: HttpResponse) -> Status:
     """One response per token: a second submission is refused (409). The question asking the
     respondent's group may be left out (it is answered from the invitation's group); an answer
     saying another group is refused (422), in the caller's language."""
-    with translation.override(language(request)):
+    lang = language(request)
+    with translation.override(lang):
         try:
             response = actions.submit_whole_form(token, body.answers)
-        except actions.FormErrors as error:
-            return Status(400, {"detail": str(error), "errors": error.errors})
-        except actions.GroupContradiction as error:
-            return Status(422, {"detail": str(error), "errors": _contradicted(error.errors)})
         except actions.SurveyError as error:
-            status = 404 if not actions.response_for_token(token) else 409
-            return Status(status, {"detail": str(error)})
+            # As every error of the API (chiso.api.errors.respond): the message in the
+            # caller's language, and the header saying which.
+            reply["Content-Language"] = lang
+            return _refusal(token, error)
     return Status(201, {"id": response.pk, "status": response.status})
+
+
+def _refusal(token: str, error: actions.SurveyError) -> Status:
+    """The status and body of a refused form: 400 for unreadable answers, 422 for a
+    contradicted group, 404 for an unknown token, 409 for one already used or closed."""
+    if isinstance(error, actions.FormErrors):
+        return Status(400, {"detail": str(error), "errors": error.errors})
+    if isinstance(error, actions.GroupContradiction):
+        return Status(422, {"detail": str(error), "errors": _contradicted(error.errors)})
+    status = 404 if not actions.response_for_token(token) else 409
+    return Status(status, {"detail": str(error)})
 
 
 def _contradicted(errors: dict[str, str]) -> list[dict[str, Any]]:

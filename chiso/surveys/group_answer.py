@@ -7,7 +7,8 @@ must never say different things: the indices are split by the response's group (
 and an answer saying another group would count the respondent in a cell they do not belong to.
 
 The online page asks such a question no more and answers it from the group (review s6, L5,
-``public_views._raw``); the whole-form API and paper keying go through :func:`fill` and
+``public_views._raw``); saving a part of that page (``save_section``, which other callers
+use too), the whole-form API and paper keying go through :func:`fill` and
 :func:`contradictions`. A question counts as asking the group when one of its options stands
 for the response's group (``Question.answer_for_group``), as on the page: for a group the
 question has no option for (a council delegate on the citizens' form) it stays the

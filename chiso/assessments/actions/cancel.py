@@ -10,6 +10,7 @@ cancellation.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -17,6 +18,8 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from chiso.accounts import scope
+from chiso.accounts.models import Role
 from chiso.assessments.actions.common import AssessmentError, StateError, require_reform_office
 from chiso.assessments.models import (
     AdjustmentEntry,
@@ -31,6 +34,7 @@ from chiso.assessments.models import (
 from chiso.audit.actions import record
 from chiso.audit.models import AuditEvent
 from chiso.notifications import triggers
+from chiso.org.models import Agency
 
 CANCELLED = "assessments.round.cancelled"
 
@@ -140,10 +144,42 @@ def snapshot(rnd: Round) -> dict[str, Any]:
         "agencies": list(
             rnd.assessments.order_by("agency__code").values_list("agency__code", flat=True)
         ),
+        # Assessment id → agency code: e-mails sent at the opening link to the assessments,
+        # which lead here once they are gone (:func:`cancellation_of`).
+        "assessments": {
+            str(pk): code
+            for pk, code in rnd.assessments.order_by("pk").values_list("pk", "agency__code")
+        },
     }
     if rnd.late_penalty_code:
         data["late_penalty_code"] = rnd.late_penalty_code
     return data
+
+
+def cancellation_of(assessment_pk: int) -> tuple[int, str] | None:
+    """The audit row (its id) of the cancelled round that held the assessment
+    ``assessment_pk``, and the code of the assessment's agency; None when no cancelled round
+    held it (rows of rounds cancelled before the snapshot named their assessments included)."""
+    # Keys are the assessment ids as text; has_key reads them as keys on SQLite and PostgreSQL.
+    found = (
+        AuditEvent.objects.filter(action=CANCELLED, data__assessments__has_key=str(assessment_pk))
+        .values_list("pk", "data")
+        .first()
+    )
+    if found is None:
+        return None
+    event_pk, data = found
+    return event_pk, str(data["assessments"][str(assessment_pk)])
+
+
+def may_read_cancellation(user: Any, agency_codes: Iterable[str]) -> bool:
+    """Whether ``user`` may read what a cancelled round was: those who follow every round (the
+    reform office, provincial leaders with the viewer role, as for a round's page) and the
+    people of ``agency_codes``."""
+    if scope.is_reform_office(user) or scope.has_role(user, Role.VIEWER):
+        return True
+    own = scope.own_agency_ids(user)
+    return Agency.objects.filter(pk__in=own, code__in=list(agency_codes)).exists()
 
 
 @transaction.atomic

@@ -31,6 +31,7 @@ from chiso.assessments.models import AdjustmentEntry, Assessment, Stage
 from chiso.assessments.queries import extension_dates, progress_of
 from chiso.assessments.views.agency_context import (
     build_items,
+    follows_cancelled_round,
     permissions,
     progress_view,
     stage_deadline,
@@ -84,6 +85,7 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@follows_cancelled_round
 def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = visible_assessment(request.user, pk)
     perms = permissions(request.user, assessment)
@@ -139,6 +141,7 @@ def _adjustments(assessment: Assessment) -> list[dict[str, Any]]:
 
 @login_required
 @require_POST
+@follows_cancelled_round
 def submit(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = visible_assessment(request.user, pk)
     try:

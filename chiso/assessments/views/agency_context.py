@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -22,6 +24,7 @@ from django.utils.translation import gettext as _
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.assessments import evidence as files
+from chiso.assessments.actions.cancel import cancellation_of, may_read_cancellation
 from chiso.assessments.actions.common import AssessmentError
 from chiso.assessments.inputs import ValueStep, assessment_input, counted
 from chiso.assessments.measures import measure_of
@@ -51,15 +54,50 @@ STAGE_DEADLINE = {
 APPRAISAL_BEGUN = AFTER_ROUND_1 | {Stage.APPRAISAL_1}
 
 
+class CancelledAssessment(Http404):
+    """The assessment was deleted with its round, cancelled as opened by mistake, and the user
+    may read the cancellation (audit row ``event_pk``). A 404 wherever it is not caught; the
+    pages the round's e-mails link to lead to the cancellation page instead
+    (:func:`follows_cancelled_round`)."""
+
+    def __init__(self, event_pk: int) -> None:
+        super().__init__()
+        self.event_pk = event_pk
+
+
 def visible_assessment(user: Any, pk: int) -> Assessment:
-    """The assessment if the user may read it; 404 otherwise, so its existence is not told."""
-    assessment = get_object_or_404(
-        Assessment.objects.select_related("round__block", "round__framework", "agency__type"),
-        pk=pk,
+    """The assessment if the user may read it; 404 otherwise, so its existence is not told.
+    :class:`CancelledAssessment` when it was deleted with a cancelled round and the user may
+    read the cancellation: the agency's own people, the reform office and viewers; anyone
+    else gets the plain 404, which does not tell that it existed."""
+    assessment = (
+        Assessment.objects.select_related("round__block", "round__framework", "agency__type")
+        .filter(pk=pk)
+        .first()
     )
+    if assessment is None:
+        cancelled = cancellation_of(pk)
+        if cancelled is not None and may_read_cancellation(user, [cancelled[1]]):
+            raise CancelledAssessment(cancelled[0])
+        raise Http404
     if not files.can_see_assessment(user, assessment):
         raise Http404
     return assessment
+
+
+def follows_cancelled_round(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Decorate a full-page view of one assessment: when the assessment went with a cancelled
+    round, redirect to the cancellation page, since the e-mails sent when the round opened
+    keep their link to the assessment (in-app notifications are relinked, cancel.py)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except CancelledAssessment as gone:
+            return redirect("assessments:round_cancelled", event_pk=gone.event_pk)
+
+    return wrapped
 
 
 def parse_value(text: str, code: str) -> Decimal | None:

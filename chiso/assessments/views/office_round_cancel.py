@@ -21,11 +21,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from chiso.accounts import scope
-from chiso.assessments.actions.cancel import CANCELLED, cancel_problem, cancel_round
+from chiso.assessments.actions.cancel import (
+    CANCELLED,
+    cancel_problem,
+    cancel_round,
+    may_read_cancellation,
+)
 from chiso.assessments.actions.common import AssessmentError
 from chiso.assessments.actions.round_dates import deadline_label
 from chiso.assessments.models import Deadline, Round
-from chiso.assessments.views.office import can_read_rounds
 from chiso.audit.exporting import actor_name
 from chiso.audit.models import AuditEvent
 from chiso.frameworks.models import Framework
@@ -82,12 +86,6 @@ def _framework_title(key: Any) -> str:
     return str(key or "—")
 
 
-def _may_read(user: Any, agency_codes: list[str]) -> bool:
-    if can_read_rounds(user):
-        return True
-    return Agency.objects.filter(pk__in=scope.own_agency_ids(user), code__in=agency_codes).exists()
-
-
 @login_required
 @require_GET
 def round_cancelled(request: HttpRequest, event_pk: int) -> HttpResponse:
@@ -96,7 +94,7 @@ def round_cancelled(request: HttpRequest, event_pk: int) -> HttpResponse:
     event = get_object_or_404(AuditEvent.objects.select_related("actor"), pk=event_pk)
     data = event.data or {}
     codes = list(data.get("agencies") or [])
-    if event.action != CANCELLED or not _may_read(request.user, codes):
+    if event.action != CANCELLED or not may_read_cancellation(request.user, codes):
         raise Http404
     deadlines = data.get("deadlines") or {}
     return render(

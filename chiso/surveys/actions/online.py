@@ -101,7 +101,12 @@ def _check_open(response: Response) -> None:
 @transaction.atomic
 def save_section(response: Response, index: int, raw: dict[str, Any]) -> dict[str, str]:
     """Check and store the answers of section ``index``; on success the respondent moves to
-    the next section. Returns the errors by question code (nothing stored when any)."""
+    the next section. Returns the errors by question code (nothing stored when any).
+
+    The question asking the respondent's group is answered from the response's group when
+    left blank, and an answer saying another group is an error, as for a whole form
+    (:mod:`chiso.surveys.group_answer`): the page fills it, but a crafted POST or another
+    caller must not count the respondent in a group they do not belong to."""
     response = Response.objects.select_for_update().select_related("campaign").get(pk=response.pk)
     _check_open(response)
     spec = response.questionnaire.spec
@@ -111,9 +116,13 @@ def save_section(response: Response, index: int, raw: dict[str, Any]) -> dict[st
     earlier = {k: v for k, v in response.answers.items()}
     for q in section.questions:
         earlier.pop(q.code, None)
-    answers, errors = clean_answers(spec, raw, section.questions, earlier)
+    given = group_answer.fill(spec, response.group, raw)
+    answers, errors = clean_answers(spec, given, section.questions, earlier)
     if errors:
         return errors
+    contradicted = group_answer.contradictions(spec, response.group, answers)
+    if contradicted:
+        return contradicted
     response.answers = {**earlier, **answers}
     response.section = max(response.section, index + 1)
     response.save(update_fields=["answers", "section"])
