@@ -175,7 +175,8 @@ def _write_chunk(
     changed (a fallback row counts as changed). ``procedures`` are in the order of the
     batch's procedure numbers."""
     ok = ~out.fallback
-    columns_changed = np.where(ok, _changed_columns(chunk, out), 0)
+    flags = pack_derived(out)
+    columns_changed = np.where(ok, _changed_columns(chunk, out, flags), 0)
     dossier_changed = columns_changed != 0
     owner = chunk.batch.step_owner
     step_changed = ok[owner] & (((out.step_used << 32) | out.step_overrun) != chunk.step_stored)
@@ -193,7 +194,7 @@ def _write_chunk(
     # The delay causes count each late dossier under its responsible step: they move for a
     # dossier late before or after whose lateness, day, field or responsible step changed, or
     # one of whose steps did (a step's overrun can change while its dossier's row does not).
-    late = judged_late(chunk.stored_flags) | judged_late(pack_derived(out))
+    late = judged_late(chunk.stored_flags) | judged_late(flags)
     causes = late & (((columns_changed & _CAUSE_COLUMNS) != 0) | steps_changed)
     touched = chunk.ids[causes].tolist() + [row[0] for row in fallback_rows]
     old_causes = delay_rollups.grouped(touched)
@@ -209,7 +210,7 @@ def _write_chunk(
         deltas.add(d, -1)
     for d in stored_contributions("pk", read_back):
         deltas.add(d, +1)
-    _add_changes(deltas, chunk, out, picked[~moved], procedures)
+    _add_changes(deltas, chunk, out, flags, picked[~moved], procedures)
     rollups.apply(deltas)
     steps = np.flatnonzero(step_changed)
     step_rows = list(fallback_steps)
@@ -224,12 +225,13 @@ def _write_chunk(
     return int(changed.sum()) + len(fallback_rows)
 
 
-def _changed_columns(chunk: _Chunk, out: Derived) -> Array:
+def _changed_columns(chunk: _Chunk, out: Derived, flags: Array) -> Array:
     """Per dossier, one bit per column of ``_COLUMNS`` (in that order) whose derived value
-    differs from the stored one. An UPDATE rewrites the index entries of every column it sets,
-    changed or not, and a calendar change moves only the clock's few columns: writing just
-    those halved the writes (docs/performance.md)."""
-    changes = flag_changes(chunk.stored_flags, pack_derived(out))
+    (``out``, its flags packed in ``flags``) differs from the stored one. An UPDATE rewrites
+    the index entries of every column it sets, changed or not, and a calendar change moves
+    only the clock's few columns: writing just those took 0,9 s instead of 1,6 s at 10⁶
+    (docs/performance.md)."""
+    changes = flag_changes(chunk.stored_flags, flags)
     changes["field_code"] = chunk.field_changed
     changes["counted_on"] = out.counted_on != chunk.stored_days
     changes["late_days"] = out.late_cents != chunk.stored_cents
@@ -259,16 +261,18 @@ def _add_changes(
     deltas: rollups.Deltas,
     chunk: _Chunk,
     out: Derived,
+    flags: Array,
     picked: Array,
     procedures: list[Procedure],
 ) -> None:
     """Add to ``deltas`` the ``picked`` dossiers' contributions from their new derived values
-    less those from their stored ones, summed per daily rollup row."""
+    (``out``, its flags packed in ``flags``) less those from their stored ones, summed per
+    daily rollup row."""
     if not len(picked):
         return
     channel, synced = chunk.batch.channel[picked], chunk.synced[picked]
     old = counters(chunk.stored_flags[picked], chunk.stored_cents[picked], channel, synced)
-    new = counters(pack_derived(out)[picked], out.late_cents[picked], channel, synced)
+    new = counters(flags[picked], out.late_cents[picked], channel, synced)
     keys = np.stack(
         [
             np.tile(chunk.batch.procedure[picked], 2),
