@@ -44,6 +44,16 @@ TERM_START = datetime.date(2021, 7, 1)
 # announced on 28/12/2023 (source-article.txt).
 PUBLISHED = {2022: datetime.date(2023, 4, 24), 2023: datetime.date(2023, 12, 28)}
 DEMO_PASSWORD = "chiso-demo"
+# The demo's logins have addresses so that their e-mails (deadlines, returns, a cancelled
+# round) show where the demo sends mail: the console in development (settings.EMAIL_BACKEND).
+# ".invalid" is reserved and never resolves (RFC 2606 §2): a demo pointed at a real SMTP
+# server still delivers nothing to anyone.
+DEMO_MAIL_DOMAIN = "demo.chiso.invalid"
+
+
+def demo_email(username: str) -> str:
+    return f"{username}@{DEMO_MAIL_DOMAIN}"
+
 
 # (username, full name, role, agency code or None)
 DEMO_USERS = [
@@ -187,14 +197,22 @@ def _leader_inputs(agency: Agency, year: int) -> tuple[LeaderInput, ...]:
 def _users(agencies: dict[str, Agency]) -> None:
     for username, full_name, role, agency_code in DEMO_USERS:
         user = User.objects.filter(username=username).first() or accounts.create_user(
-            username=username, full_name=full_name, password=DEMO_PASSWORD, actor=None
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            actor=None,
+            email=demo_email(username),
         )
         agency = agencies[agency_code] if agency_code else None
         accounts.grant_role(user, role, agency=agency, actor=None)
     admin = User.objects.filter(username="admin").first()
     if admin is None:
         admin = accounts.create_user(
-            username="admin", full_name="Quản trị hệ thống", password=DEMO_PASSWORD, actor=None
+            username="admin",
+            full_name="Quản trị hệ thống",
+            password=DEMO_PASSWORD,
+            actor=None,
+            email=demo_email("admin"),
         )
         accounts.set_superuser(admin, True, actor=None)
     accounts.grant_role(admin, Role.REFORM_OFFICE, agency=agencies["snv"], actor=None)

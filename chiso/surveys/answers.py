@@ -1,15 +1,18 @@
-"""Turning what a respondent typed or ticked into stored answers, with Vietnamese messages.
+"""Turning what a respondent typed or ticked into stored answers, with messages in the active
+language (the web form's, the API caller's: review s7, L3).
 
 Answers are stored as ``{question code: value}``: an int for scale, single choice and number,
 a sorted list of ints for multiple choice and priorities, a string for text. Questions whose
 ``show_if`` condition does not hold are dropped, so an answer given to a question that should
-not have been asked (possible on paper) never counts. No Django import.
+not have been asked (possible on paper) never counts. Django is used only for gettext.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
+
+from django.utils.translation import gettext as _
 
 from chiso.surveys.spec import TEXT_MAX, Question, Questionnaire
 
@@ -26,34 +29,34 @@ def parse_answer(question: Question, raw: Raw) -> tuple[Any, str]:
     if question.type == "text":
         text = (raw if isinstance(raw, str) else " ".join(raw)).strip()
         if len(text) > TEXT_MAX:
-            return None, f"tối đa {TEXT_MAX} ký tự"
+            return None, _("at most %(n)s characters") % {"n": TEXT_MAX}
         return (text or None), ""
     parts = _ints(raw)
     if not parts:
         return None, ""
     if any(not p.isdigit() for p in parts):
-        return None, "phải là số"
+        return None, _("must be a number")
     values = [int(p) for p in parts]
     if question.type == "number":
         if len(values) != 1:
-            return None, "chỉ ghi một số"
+            return None, _("write a single number")
         value = values[0]
         if question.minimum is not None and value < question.minimum:
-            return None, f"không nhỏ hơn {question.minimum}"
+            return None, _("not less than %(n)s") % {"n": question.minimum}
         if question.maximum is not None and value > question.maximum:
-            return None, f"không lớn hơn {question.maximum}"
+            return None, _("not more than %(n)s") % {"n": question.maximum}
         return value, ""
     allowed = question.option_values()
     wrong = [v for v in values if v not in allowed]
     if wrong:
-        return None, f"không có phương án {wrong[0]}"
+        return None, _("there is no option %(n)s") % {"n": wrong[0]}
     if question.type in ("scale", "single"):
         if len(values) != 1:
-            return None, "chỉ chọn một phương án"
+            return None, _("choose only one option")
         return values[0], ""
     chosen = sorted(set(values))
     if question.max_choices is not None and len(chosen) > question.max_choices:
-        return None, f"chọn tối đa {question.max_choices} phương án"
+        return None, _("choose at most %(n)s options") % {"n": question.max_choices}
     return chosen, ""
 
 
@@ -79,7 +82,7 @@ def clean_answers(
             errors[question.code] = message
         elif value is None:
             if require and question.required:
-                errors[question.code] = "chưa trả lời"
+                errors[question.code] = _("not answered")
         else:
             answers[question.code] = value
             known[question.code] = value

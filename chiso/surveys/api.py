@@ -69,7 +69,8 @@ class Rejected(Schema):
     detail: str
     errors: dict[str, str] = Field(
         default_factory=dict,
-        description="Question code → what is wrong (Vietnamese); empty for an unreadable body",
+        description="Question code → what is wrong, in the caller's language: every answer"
+        " unreadable or missing, and one contradicting the respondent group",
     )
 
 
@@ -149,7 +150,8 @@ def results(request: HttpRequest, campaign_id: int) -> dict[str, Any]:
 def submit(request: HttpRequest, token: str, body: AnswersIn, reply: HttpResponse) -> Status:
     """One response per token: a second submission is refused (409). The question asking the
     respondent's group may be left out (it is answered from the invitation's group); an answer
-    saying another group is refused (422), in the caller's language."""
+    saying another group is refused (422, or listed with the other problems in a 400), in the
+    caller's language."""
     lang = language(request)
     with translation.override(lang):
         try:
@@ -163,8 +165,10 @@ def submit(request: HttpRequest, token: str, body: AnswersIn, reply: HttpRespons
 
 
 def _refusal(token: str, error: actions.SurveyError) -> Status:
-    """The status and body of a refused form: 400 for unreadable answers, 422 for a
-    contradicted group, 404 for an unknown token, 409 for one already used or closed."""
+    """The status and body of a refused form: 400 for unreadable or missing answers (with a
+    contradicted group answer among them: all problems in one refusal, review s7, L4), 422
+    when a contradicted group is the only problem, 404 for an unknown token, 409 for one
+    already used or closed."""
     if isinstance(error, actions.FormErrors):
         return Status(400, {"detail": str(error), "errors": error.errors})
     if isinstance(error, actions.GroupContradiction):

@@ -68,10 +68,14 @@ def _second_operator() -> Any:
     username, full_name = SECOND_OPERATOR
     user = User.objects.filter(username=username).first()
     if user is None:
-        from chiso.demo.build import DEMO_PASSWORD
+        from chiso.demo.build import DEMO_PASSWORD, demo_email
 
         user = accounts.create_user(
-            username=username, full_name=full_name, password=DEMO_PASSWORD, actor=None
+            username=username,
+            full_name=full_name,
+            password=DEMO_PASSWORD,
+            actor=None,
+            email=demo_email(username),
         )
     accounts.grant_role(user, Role.SURVEY_OPERATOR, agency=None, actor=None)
     return user

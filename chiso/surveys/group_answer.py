@@ -9,7 +9,8 @@ and an answer saying another group would count the respondent in a cell they do 
 The online page asks such a question no more and answers it from the group (review s6, L5,
 ``public_views._raw``); saving a part of that page (``save_section``, which other callers
 use too), the whole-form API and paper keying go through :func:`fill` and
-:func:`contradictions`. A question counts as asking the group when one of its options stands
+:func:`contradictions` (paper keying fills a blank too: review s7, L5, see
+``actions/paper._read``). A question counts as asking the group when one of its options stands
 for the response's group (``Question.answer_for_group``), as on the page: for a group the
 question has no option for (a council delegate on the citizens' form) it stays the
 respondent's to answer.
@@ -32,9 +33,32 @@ def fill(spec: Questionnaire, group: str, raw: Mapping[str, Any]) -> dict[str, A
     out = dict(raw)
     for q in spec.questions():
         fixed = q.answer_for_group(group)
-        if fixed is not None and out.get(q.code) in (None, "", []):
+        if fixed is not None and is_blank(out.get(q.code)):
             out[q.code] = str(fixed)
     return out
+
+
+def is_blank(raw: Any) -> bool:
+    """Whether a raw answer (typed text, ticked options) says nothing."""
+    if isinstance(raw, str):
+        return not raw.strip()
+    return raw is None or raw == []
+
+
+def complete(spec: Questionnaire, group: str, answers: Mapping[str, Any]) -> dict[str, Any]:
+    """Cleaned ``answers`` with every question asking the group that is asked but unanswered
+    answered from ``group``: what :func:`fill` then cleaning would have stored."""
+    out = dict(answers)
+    for q in spec.questions():
+        fixed = q.answer_for_group(group)
+        if fixed is not None and q.code not in out and q.asked(out):
+            out[q.code] = fixed
+    return out
+
+
+def asks_group(question: Question) -> bool:
+    """Whether ``question`` asks the respondent's group (an option stands for a group)."""
+    return any(o.group for o in question.options)
 
 
 def contradictions(spec: Questionnaire, group: str, answers: Mapping[str, Any]) -> dict[str, str]:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.core.forms import UploadField
-from chiso.surveys import actions, indices
+from chiso.surveys import actions, group_answer, indices
 from chiso.surveys.actions.paper import differences
 from chiso.surveys.answers import format_answer
 from chiso.surveys.exports import export_responses
@@ -362,6 +362,8 @@ def _entry_rows(spec: Any, raw: dict[str, Any], errors: dict[str, str]) -> list[
             hint = " · ".join(f"{o.value} {o.text}" for o in q.options)
         else:
             hint = ""
+        if group_answer.asks_group(q):  # a blank is answered from the form (actions.paper._read)
+            hint += " · " + _("blank: the form's respondent group, when it is listed")
         rows.append(
             {
                 "q": q,

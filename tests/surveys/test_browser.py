@@ -104,8 +104,8 @@ def _paper_keys(spec: Any) -> list[tuple[str, str]]:
     for q in spec.questions():
         if q.type == "scale":
             text = "" if q.code in ("tt_phi", "gy_tiep_nhan") else "4"
-        elif q.type == "single":
-            text = str(q.options[-1].value)
+        elif q.type == "single":  # the group question says the form's group (review s7)
+            text = str(q.answer_for_group("citizen") or q.options[-1].value)
         elif q.type == "number":
             text = "12"
         elif q.type in ("multiple", "priority"):

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from chiso.org.models import Agency
 from chiso.surveys import group_answer
-from chiso.surveys.actions.common import SurveyError
+from chiso.surveys.actions.common import AnswerErrors, SurveyError
 from chiso.surveys.answers import clean_answers
 from chiso.surveys.models import Campaign, Channel, Group, Invitation, Response
 
@@ -118,11 +118,9 @@ def save_section(response: Response, index: int, raw: dict[str, Any]) -> dict[st
         earlier.pop(q.code, None)
     given = group_answer.fill(spec, response.group, raw)
     answers, errors = clean_answers(spec, given, section.questions, earlier)
+    errors |= group_answer.contradictions(spec, response.group, answers)
     if errors:
         return errors
-    contradicted = group_answer.contradictions(spec, response.group, answers)
-    if contradicted:
-        return contradicted
     response.answers = {**earlier, **answers}
     response.section = max(response.section, index + 1)
     response.save(update_fields=["answers", "section"])
@@ -150,12 +148,9 @@ def _as_raw(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
-class FormErrors(SurveyError):
-    """Answers that do not fit the questionnaire; ``errors`` maps question codes to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(_("Some answers cannot be read; see the marked questions."))
-        self.errors = errors
+class FormErrors(AnswerErrors):
+    """Answers of a whole form that cannot be read or are missing, with any contradicting the
+    response's group: the API answers 400 listing them all."""
 
 
 class GroupContradiction(SurveyError):
@@ -169,12 +164,15 @@ class GroupContradiction(SurveyError):
 
 def _whole_form_answers(spec: Any, group: str, raw: dict[str, Any]) -> dict[str, Any]:
     """The cleaned answers of a whole form sent for a response of ``group``: the question
-    asking the group is answered from it when left out, and refused when it says another."""
+    asking the group is answered from it when left out, and refused when it says another.
+    Every problem is reported at once (review s7, L4): a contradiction found with unreadable
+    or missing answers is listed with them (:class:`FormErrors`); :class:`GroupContradiction`
+    when it is the only one."""
     given = group_answer.fill(spec, group, {k: _as_raw(v) for k, v in raw.items()})
     answers, errors = clean_answers(spec, given)
-    if errors:
-        raise FormErrors(errors)
     contradicted = group_answer.contradictions(spec, group, answers)
+    if errors:
+        raise FormErrors(errors, contradicted)
     if contradicted:
         raise GroupContradiction(contradicted)
     return answers

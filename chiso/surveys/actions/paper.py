@@ -19,18 +19,19 @@ from django.utils.translation import gettext as _
 from chiso.audit.actions import record
 from chiso.org.models import Agency
 from chiso.surveys import group_answer
-from chiso.surveys.actions.common import SurveyError, require_operator, require_operator_or_office
+from chiso.surveys.actions.common import (
+    AnswerErrors,
+    SurveyError,
+    require_operator,
+    require_operator_or_office,
+)
 from chiso.surveys.actions.samples import parse_form_number
 from chiso.surveys.answers import Raw, clean_answers
 from chiso.surveys.models import Campaign, Channel, Invitation, PaperEntry, Response
 
 
-class FieldErrors(SurveyError):
-    """Answers that cannot be read; ``errors`` maps question codes to messages."""
-
-    def __init__(self, errors: dict[str, str]):
-        super().__init__(_("Some answers cannot be read; see the marked questions."))
-        self.errors = errors
+class FieldErrors(AnswerErrors):
+    """Keyed answers that cannot be read or contradict the form's group; nothing is stored."""
 
 
 class MostlyBlank(SurveyError):
@@ -48,12 +49,16 @@ class MostlyBlank(SurveyError):
         self.blank, self.asked = blank, asked
 
 
-def _check_blanks(spec: Any, answers: dict[str, Any], number: str, confirmed: bool) -> None:
+def _check_blanks(
+    spec: Any, answers: dict[str, Any], raw: Mapping[str, Raw], number: str, confirmed: bool
+) -> None:
     """Refuse a keying without any answer, and one blank for more than half of the questions
     asked unless ``confirmed``: a stray Enter after the form number, or answers keyed into the
     wrong boxes, must not silently become a keying (the second operator may repeat the slip,
-    and two equal keyings make the form count)."""
-    if not answers:
+    and two equal keyings make the form count). Blanks are counted as the operator left them,
+    as on the page: the group question answered from the form (:func:`_read`) is no answer."""
+    keyed = {code for code in answers if not group_answer.is_blank(raw.get(code))}
+    if not keyed:
         raise SurveyError(
             _(
                 "Form %(number)s has no answer at all: nothing was saved. Key its answers; a "
@@ -62,20 +67,25 @@ def _check_blanks(spec: Any, answers: dict[str, Any], number: str, confirmed: bo
             % {"number": number}
         )
     asked = [q for q in spec.questions() if q.asked(answers)]
-    blank = sum(1 for q in asked if q.code not in answers)
+    blank = sum(1 for q in asked if q.code not in keyed)
     if 2 * blank > len(asked) and not confirmed:
         raise MostlyBlank(blank, len(asked))
 
 
 def _read(spec: Any, group: str, raw: Mapping[str, Raw]) -> dict[str, Any]:
-    """The keyed answers, blanks allowed. An answer to the question asking the respondent's
-    group that says another group than the form's is refused like an unreadable one: the form
-    counts in its group's cell (review s7). A blank one stays blank (a keying with no answer
-    must still be refused, see :func:`_check_blanks`)."""
-    answers, errors = clean_answers(spec, raw, require=False)
-    errors |= group_answer.contradictions(spec, group, answers)
-    if errors:
-        raise FieldErrors(errors)
+    """The keyed answers, blanks allowed, except for the question asking the respondent's
+    group: a blank there is answered from the form's group, and an answer saying another
+    group is refused with the unreadable ones (the form counts in its group's cell, review s7).
+
+    Why fill rather than show the answer read-only on the page (review s7, L5): the page keys a
+    batch of forms of one agency, and a form's group is known only once its number is read on
+    saving; filling on every keying (and reconciliation) makes the two keyings agree on it
+    whatever each operator did with a blank, and stores it as the online page and the API do,
+    without a lookup while the operator types."""
+    answers, errors = clean_answers(spec, group_answer.fill(spec, group, raw), require=False)
+    contradicted = group_answer.contradictions(spec, group, answers)
+    if errors or contradicted:
+        raise FieldErrors(errors, contradicted)
     return answers
 
 
@@ -143,9 +153,10 @@ def key_form(
     confirm_blanks: bool = False,
 ) -> KeyingOutcome:
     """Store one operator's keying of a paper form. Blank answers stay blank (paper allows
-    them); unreadable ones raise :class:`FieldErrors` and store nothing. A keying without any
-    answer is refused, and one blank for more than half of the questions raises
-    :class:`MostlyBlank` unless ``confirm_blanks``."""
+    them), except the group question's (:func:`_read`); unreadable ones raise
+    :class:`FieldErrors` and store nothing. A keying without any answer is refused, and one
+    blank for more than half of the questions raises :class:`MostlyBlank` unless
+    ``confirm_blanks``."""
     require_operator(actor)
     if campaign.status != Campaign.Status.OPEN:
         raise SurveyError(_("This survey is not collecting answers."))
@@ -160,13 +171,15 @@ def key_form(
         raise SurveyError(_("Form %(number)s has been keyed twice.") % {"number": form.form_number})
     spec = form.questionnaire.spec
     answers = _read(spec, form.group, raw)
-    _check_blanks(spec, answers, form.form_number, confirm_blanks)
+    _check_blanks(spec, answers, raw, form.form_number, confirm_blanks)
     entry = PaperEntry.objects.create(
         invitation=form, operator=actor, answers=answers, seconds=max(0, min(seconds, 3600))
     )
     state = "first"
     if entries:
-        state = "matched" if entries[0].answers == answers else "mismatch"
+        # A first keying stored before blanks were filled (L5) is compared as if filled.
+        first = group_answer.complete(spec, form.group, entries[0].answers)
+        state = "matched" if first == answers else "mismatch"
         if state == "matched":
             _make_response(form, answers, None)
     record(
