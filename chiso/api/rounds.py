@@ -270,6 +270,11 @@ def publish_round(request: HttpRequest, round_id: int = ID) -> dict[str, Any]:
 
 class DeadlinesChangeIn(DeadlinesIn):
     reason: str = Field(..., max_length=10000, pattern=TEXT_PATTERN)
+    allow_past_deadlines: bool = Field(
+        False,
+        description="Change deadlines to days before today (refused otherwise, naming them and "
+        "how many submissions made on time would become late)",
+    )
 
 
 class CancelledRound(Schema):
@@ -293,13 +298,21 @@ def change_deadlines(
     request: HttpRequest, body: DeadlinesChangeIn, round_id: int = ID
 ) -> dict[str, list[datetime.date]]:
     """Every deadline is given, in stage order; the answer is ``{stage: [old, new]}`` of those
-    that changed. Out of order, nothing changed or no reason: 422 with the page's message; a
-    finalised round: 409. Agencies keep their own extensions."""
+    that changed. Out of order, nothing changed, no reason, or a deadline moved to a past day
+    without ``allow_past_deadlines``: 422 with the page's message; a finalised round: 409. An
+    agency's extension stays its deadline while it is later than the round's; the agencies are
+    notified of the new dates."""
     rnd = office_round(request, round_id)
     deadlines = {d.value: getattr(body, d.value) for d in Deadline}
     return act(
         request,
-        lambda: actions.change_deadlines(rnd, deadlines, reason=body.reason, actor=request.user),
+        lambda: actions.change_deadlines(
+            rnd,
+            deadlines,
+            reason=body.reason,
+            actor=request.user,
+            allow_past=body.allow_past_deadlines,
+        ),
     )
 
 
@@ -321,7 +334,7 @@ def cancel_round(request: HttpRequest, body: ReasonIn, round_id: int = ID) -> di
         "framework": rnd.framework.key,
     }
     event = act(request, lambda: cancel.cancel_round(rnd, reason=body.reason, actor=request.user))
-    return {**summary, "agencies": event.data["agencies"], "audit_event_id": event.pk}
+    return {**summary, "agencies": cancel.agency_codes(event.data), "audit_event_id": event.pk}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -104,13 +104,20 @@ class Round(models.Model):
         return f"{self.block.name} {self.year}"
 
     def deadline(self, stage: str, agency_id: int | None = None) -> datetime.date:
-        """The deadline of ``stage`` for an agency: its extension if granted, else the round's."""
-        if agency_id is not None:
-            extension = self.extensions.filter(agency_id=agency_id, stage=stage).first()
-            if extension is not None:
-                return extension.new_date
+        """The deadline of ``stage`` for an agency: the later of the round's and the agency's
+        extension (:func:`effective_deadline`)."""
         day: datetime.date = getattr(self, f"{stage}_due")
-        return day
+        if agency_id is None:
+            return day
+        extension = self.extensions.filter(agency_id=agency_id, stage=stage).first()
+        return effective_deadline(day, extension.new_date if extension else None)
+
+
+def effective_deadline(round_day: datetime.date, extended: datetime.date | None) -> datetime.date:
+    """An agency's deadline: its extension only when later than the round's date. The round's
+    date may be corrected after an extension was granted (review s7 M2): an agency given more
+    time must never end up with less than everybody else."""
+    return max(round_day, extended) if extended is not None else round_day
 
 
 class DeadlineExtension(models.Model):

@@ -24,6 +24,7 @@ from chiso.assessments.models import (
     ItemEntry,
     Round,
     Stage,
+    effective_deadline,
 )
 from chiso.engine.model import Node, Rounding, iter_nodes
 
@@ -89,11 +90,21 @@ def deadline_of(
     extensions: dict[tuple[int, int, str], datetime.date],
 ) -> datetime.date:
     """:meth:`Round.deadline` from :func:`extension_dates` (no query)."""
+    return effective_deadline(
+        getattr(rnd, f"{stage}_due"), extensions.get((rnd.pk, agency_id, stage))
+    )
+
+
+def is_extended(
+    rnd: Round,
+    stage: str,
+    agency_id: int,
+    extensions: dict[tuple[int, int, str], datetime.date],
+) -> bool:
+    """Whether the agency's deadline is its extension: one no later than the round's (corrected
+    after it was granted) no longer counts, and pages do not call it "extended"."""
     extended = extensions.get((rnd.pk, agency_id, stage))
-    if extended is not None:
-        return extended
-    day: datetime.date = getattr(rnd, f"{stage}_due")
-    return day
+    return extended is not None and extended > getattr(rnd, f"{stage}_due")
 
 
 @dataclass(frozen=True)

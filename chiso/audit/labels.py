@@ -136,6 +136,17 @@ KEY_LABELS = {
     "items": _("items"),
     "adjustment": _("bonus/penalty item"),
     # Rounds and assessments.
+    # The deadlines of a round, keyed by stage: named as the stages' deadlines are elsewhere,
+    # all lower case (the stage names of the same codes are capitalised; review s7 L7).
+    "self_assessment": _("self-assessment"),
+    "approval": _("leader approval"),
+    "appraisal_1": _("appraisal round 1"),
+    "appraisal_2": _("appraisal round 2"),
+    "council": _("council"),
+    "extensions": _("deadline extensions"),
+    "new_date": _("new deadline"),
+    "removed_evidence": _("evidence removed before the cancellation"),
+    "storage_key": _("stored as"),
     "stage": _("stage"),
     "status": _("status"),
     "assessments": _("assessments"),

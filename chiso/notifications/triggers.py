@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.db import models
 from django.db.models import Count, QuerySet
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -76,6 +77,49 @@ def round_opened(rnd: Round) -> list[Notification]:
                 },
                 link=assessment_link(assessment),
                 dedup_key=f"round-opened:{assessment.pk}",
+            )
+    return created
+
+
+def deadline_name(stage: str) -> str:
+    """The name of a round's deadline ("hạn tự đánh giá"), from its field."""
+    field = Round._meta.get_field(f"{stage}_due")
+    assert isinstance(field, models.DateField)
+    return str(field.verbose_name)
+
+
+def deadlines_changed(
+    rnd: Round, changed: dict[str, list[Any]], *, event_id: int
+) -> list[Notification]:
+    """Tell the people :func:`round_opened` told that the round's deadlines were corrected
+    (review s7 M3), naming each old → new date; an agency whose own extension is still later
+    is told that its date stands. ``event_id`` (the audit row) keeps two corrections apart."""
+    created: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        for assessment in rnd.assessments.select_related("agency"):
+            agency = assessment.agency
+            lines = []
+            for stage, (old, new) in changed.items():
+                line = _("%(deadline)s: %(old)s → %(new)s") % {
+                    "deadline": deadline_name(stage),
+                    "old": day(old),
+                    "new": day(new),
+                }
+                own = rnd.deadline(stage, agency.pk)
+                if own != new:
+                    line += " " + _("(your agency's extension to %(date)s stands)") % {
+                        "date": day(own)
+                    }
+                lines.append(line)
+            created += notify(
+                agency_people([agency.pk]),
+                kind="deadlines_changed",
+                title=_("The deadlines of the %(year)s evaluation of %(block)s have changed")
+                % {"year": rnd.year, "block": rnd.block.name},
+                body=_("%(agency)s: the reform office corrected the deadlines: %(changes)s.")
+                % {"agency": agency.name, "changes": "; ".join(lines)},
+                link=assessment_link(assessment),
+                dedup_key=f"deadlines-changed:{event_id}",
             )
     return created
 

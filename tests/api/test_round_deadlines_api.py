@@ -94,7 +94,11 @@ def test_a_later_self_assessment_deadline_clears_a_late_submission(
 ) -> None:
     url = f"/api/rounds/{rnd.pk}/deadlines"
     past = TODAY - datetime.timedelta(days=2)
-    body = {**deadlines_of(rnd, self_assessment=past), "reason": REASON}
+    body = {
+        **deadlines_of(rnd, self_assessment=past),
+        "reason": REASON,
+        "allow_past_deadlines": True,
+    }
     assert call(tokens, "tuan", "PUT", url, body).status_code == 200
     stp = Assessment.objects.get(round=rnd, agency=world.stp)
     for code, value in SELF_VALUES.items():

@@ -81,11 +81,12 @@ def test_cancelling_deletes_the_round_and_keeps_one_readable_audit_row(
         REASON,
         "Khối sở, ban, ngành 2024",
     )
-    assert event.data["agencies"] == ["snv", "stp", "sxd"]
+    # Names for people (review s7 L7); agencies by id, which the audit page names.
+    assert event.data["agency_id"] == [world.snv.pk, world.stp.pk, world.sxd.pk]
     assert (event.data["block"], event.data["year"], event.data["framework"]) == (
-        "so-ban-nganh",
+        "Khối sở, ban, ngành",
         2024,
-        rnd.framework.key,
+        f"{rnd.framework.title} (v1)",
     )
     assert set(event.data["deadlines"]) == {
         "self_assessment",
@@ -97,7 +98,7 @@ def test_cancelling_deletes_the_round_and_keeps_one_readable_audit_row(
     }
     audit = client.get(reverse("audit:list")).content.decode()
     assert "Hủy đợt đánh giá" in audit
-    assert REASON in audit and "snv, stp, sxd" in audit
+    assert REASON in audit and "Sở Nội vụ, Sở Tư pháp, Sở Xây dựng" in audit
     assert f"{rnd.self_assessment_due:%d/%m/%Y}" in audit
 
 
@@ -135,20 +136,14 @@ def test_refusal_names_the_agency_that_entered_values_and_evidence(world: Any, r
 
     assert 'id="cancel-round"' not in round_page
     text = response.content.decode()
-    assert "Sở Tư pháp: 2 mục đã tự đánh giá, 1 tệp minh chứng đã tải lên" in text
-    assert "Sở Xây dựng" not in text.split('id="cancel-error"')[1].split("</div>")[0]
+    # The product's term for evidence (review s7 L7).
+    assert "Sở Tư pháp: 2 mục đã tự đánh giá, 1 tài liệu kiểm chứng đã tải lên" in text
+    assert "Sở Xây dựng" not in text.split('id="cancel-refusal"')[1].split("</div>")[0]
     assert Round.objects.filter(pk=rnd.pk).exists()
     assert not AuditEvent.objects.filter(action="assessments.round.cancelled").exists()
 
 
-def test_refusal_names_an_extension_and_a_later_stage(world: Any, rnd: Round) -> None:
-    a.grant_extension(
-        rnd, world.sxd, "self_assessment", rnd.council_due, reason="Lũ", actor=world.tuan
-    )
-    with translation.override("vi"), pytest.raises(NotCancellable) as refused:
-        cancel_round(rnd, reason=REASON, actor=world.tuan)
-    assert "Sở Xây dựng: 1 lần gia hạn đã cấp" in str(refused.value)
-
+def test_refusal_names_a_later_stage(world: Any, rnd: Round) -> None:
     a.close_appraisal_1(rnd, actor=world.tuan)
     with translation.override("vi"), pytest.raises(NotCancellable) as refused:
         cancel_round(rnd, reason=REASON, actor=world.tuan)
@@ -227,13 +222,11 @@ def test_the_cancellation_page_opens_for_the_office_viewers_and_the_round_agenci
 def test_the_confirmation_page_says_at_once_why_a_round_cannot_be_cancelled(
     world: Any, rnd: Round
 ) -> None:
-    a.grant_extension(
-        rnd, world.sxd, "self_assessment", rnd.council_due, reason="Lũ", actor=world.tuan
-    )
+    a.close_appraisal_1(rnd, actor=world.tuan)
 
     text = client_for(world.tuan).get(cancel_url(rnd)).content.decode()
 
-    assert "Sở Xây dựng: 1 lần gia hạn đã cấp" in text
+    assert "giai đoạn «Giải trình»" in text and 'id="cancel-refusal"' in text
 
 
 def test_cancelling_twice_is_refused_without_an_error_page(world: Any, rnd: Round) -> None:

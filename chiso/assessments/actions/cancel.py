@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -86,10 +87,11 @@ def entered_work(rnd: Round) -> dict[str, list[str]]:
         per_agency(entries.filter(APPRAISED)),
         lambda n: ngettext("%(n)d item appraised", "%(n)d items appraised", n) % {"n": n},
     )
-    # Removed files count too: their rows keep the audit trail's file names.
+    # Files removed again leave nothing to lose (review s7 L2): the audit rows of their upload
+    # and removal stay, and the snapshot keeps where they lie (:func:`snapshot`).
     _count(
         found,
-        per_agency(Evidence.objects.filter(assessment__round=rnd)),
+        per_agency(Evidence.objects.filter(assessment__round=rnd, removed_at=None)),
         lambda n: (
             ngettext("%(n)d evidence file uploaded", "%(n)d evidence files uploaded", n) % {"n": n}
         ),
@@ -106,43 +108,72 @@ def entered_work(rnd: Round) -> dict[str, list[str]]:
         found[a.agency.name].append(_("self-assessment submitted"))
     for a in assessments.exclude(approved_at=None):
         found[a.agency.name].append(_("approved by the leader"))
-    extensions = DeadlineExtension.objects.filter(round=rnd)
-    _count(
-        found,
-        per_agency(extensions, "agency__name"),
-        lambda n: (
-            ngettext("%(n)d deadline extension granted", "%(n)d deadline extensions granted", n)
-            % {"n": n}
-        ),
-    )
+    # Extensions are the office's own act, not an agency's work (review s7 L2): they do not
+    # block; the audit rows of their grant and the snapshot keep them.
     return dict(sorted(found.items()))
 
 
-def cancel_problem(rnd: Round) -> str:
-    """Why ``rnd`` cannot be cancelled, in the active language; "" when it can."""
+@dataclass(frozen=True)
+class Refusal:
+    """Why a round cannot be cancelled: a sentence, one line per agency (the first
+    :data:`SHOWN_AGENCIES`, then how many more), and a closing sentence."""
+
+    intro: str
+    lines: list[str] = field(default_factory=list)
+    outro: str = ""
+
+    def __str__(self) -> str:
+        return "\n".join([self.intro, *(f"- {line}" for line in self.lines), self.outro]).strip()
+
+
+# A round of a whole block names up to ~20 agencies; five make the point (review s7 L1).
+SHOWN_AGENCIES = 5
+
+
+def cancel_refusal(rnd: Round) -> Refusal | None:
+    """Why ``rnd`` cannot be cancelled, in the active language; None when it can."""
     if rnd.stage != Stage.DRAFT:
-        return _(
-            "The round is at the stage «%(stage)s»: only a round still at self-assessment, with "
-            "nothing entered, can be cancelled."
-        ) % {"stage": Stage(rnd.stage).label}
+        return Refusal(
+            _(
+                "The round is at the stage «%(stage)s»: only a round still at self-assessment, "
+                "with nothing entered, can be cancelled."
+            )
+            % {"stage": Stage(rnd.stage).label}
+        )
     work = entered_work(rnd)
     if not work:
-        return ""
-    return _(
-        "The round cannot be cancelled: work has been entered in it (%(work)s). Only a round in "
-        "which nothing has been entered can be cancelled."
-    ) % {"work": "; ".join(f"{name}: {', '.join(said)}" for name, said in work.items())}
+        return None
+    lines = [f"{name}: {', '.join(said)}" for name, said in work.items()]
+    more = len(lines) - SHOWN_AGENCIES
+    if more > 0:
+        lines = lines[:SHOWN_AGENCIES] + [
+            ngettext("and %(n)d other agency", "and %(n)d other agencies", more) % {"n": more}
+        ]
+    return Refusal(
+        _("The round cannot be cancelled: work has been entered in it."),
+        lines,
+        _("Only a round in which nothing has been entered can be cancelled."),
+    )
+
+
+def cancel_problem(rnd: Round) -> str:
+    """:func:`cancel_refusal` as text (lines apart); "" when the round can be cancelled."""
+    refusal = cancel_refusal(rnd)
+    return "" if refusal is None else str(refusal)
 
 
 def snapshot(rnd: Round) -> dict[str, Any]:
-    """What the round was, for the audit row that outlives it."""
+    """What the round was, for the audit row that outlives it. People read it on the audit
+    page (review s7 L7): the block and framework by name, the agencies by id under
+    ``agency_id``, which the audit page shows by name (chiso.audit.exporting)."""
+    framework = rnd.framework
     data: dict[str, Any] = {
         "year": rnd.year,
-        "block": rnd.block.code,
-        "framework": rnd.framework.key,
+        "block": rnd.block.name,
+        "framework": f"{framework.title} (v{framework.version})",
         "deadlines": {d.value: getattr(rnd, f"{d.value}_due") for d in Deadline},
-        "agencies": list(
-            rnd.assessments.order_by("agency__code").values_list("agency__code", flat=True)
+        "agency_id": list(
+            rnd.assessments.order_by("agency__name").values_list("agency_id", flat=True)
         ),
         # Assessment id → agency code: e-mails sent at the opening link to the assessments,
         # which lead here once they are gone (:func:`cancellation_of`).
@@ -153,7 +184,31 @@ def snapshot(rnd: Round) -> dict[str, Any]:
     }
     if rnd.late_penalty_code:
         data["late_penalty_code"] = rnd.late_penalty_code
+    extensions = DeadlineExtension.objects.filter(round=rnd).order_by("agency__name", "stage")
+    if extensions:
+        data["extensions"] = [
+            {"agency_id": agency_id, "stage": stage, "new_date": day}
+            for agency_id, stage, day in extensions.values_list("agency_id", "stage", "new_date")
+        ]
+    # Removed files stay on disk (remove_evidence); their rows go with the round.
+    removed = Evidence.objects.filter(assessment__round=rnd).exclude(removed_at=None)
+    if removed:
+        data["removed_evidence"] = [
+            {"agency_id": agency_id, "name": name, "storage_key": key}
+            for agency_id, name, key in removed.order_by("pk").values_list(
+                "assessment__agency_id", "original_name", "storage_key"
+            )
+        ]
     return data
+
+
+def agency_codes(data: dict[str, Any]) -> list[str]:
+    """The codes of the agencies of a cancelled round, from its audit row's data (rows written
+    before review s7 L7 kept the codes under ``agencies``)."""
+    if "agencies" in data:
+        return [str(code) for code in data["agencies"]]
+    ids = [i for i in data.get("agency_id") or [] if isinstance(i, int)]
+    return list(Agency.objects.filter(pk__in=ids).order_by("code").values_list("code", flat=True))
 
 
 def cancellation_of(assessment_pk: int) -> tuple[int, str] | None:
@@ -210,6 +265,7 @@ def cancel_round(rnd: Round, *, reason: str, actor: Any) -> AuditEvent:
     event = record(CANCELLED, actor=actor, obj=rnd, reason=reason.strip(), data=snapshot(rnd))
     triggers.round_cancelled(rnd, reason=reason.strip(), event_id=event.pk)
     # Every row of the round hangs on it with on_delete=CASCADE (extensions, assessments,
-    # entries, appraiser assignments); evidence and bonus/penalty rows were refused above.
+    # entries, appraiser assignments, removed evidence); live evidence and bonus/penalty rows
+    # were refused above.
     rnd.delete()
     return event

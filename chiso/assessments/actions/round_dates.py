@@ -12,13 +12,22 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from chiso.assessments.actions.common import AssessmentError, require_reform_office, require_stage
-from chiso.assessments.models import Deadline, DeadlineExtension, Round, Stage
+from chiso.assessments.models import (
+    Deadline,
+    DeadlineExtension,
+    Round,
+    Stage,
+    effective_deadline,
+)
 from chiso.audit.actions import record
+from chiso.notifications import triggers
 
 # Deadlines can be corrected until the council has decided; a finalised round is scored on them.
 OPEN_STAGES = (Stage.DRAFT, Stage.EXPLANATION, Stage.APPRAISAL_2, Stage.COUNCIL)
@@ -94,16 +103,51 @@ def check_not_past(deadlines: Mapping[str, datetime.date], today: datetime.date)
         )
 
 
+def check_changes_not_past(
+    rnd: Round, changed: Mapping[str, list[datetime.date]], today: datetime.date
+) -> None:
+    """Refuse a correction that moves a deadline to a day before ``today`` unless confirmed
+    (review s7 M3: a year typed wrong made on-time submissions late without a word). Only
+    the deadlines that change count: a round may well have past deadlines that stay."""
+    past = [stage for stage, (_old, new) in changed.items() if new < today]
+    if not past:
+        return
+    message = _(
+        "Already past (today is %(today)s): %(deadlines)s. Correct the dates, or confirm the "
+        "change."
+    ) % {
+        "today": _day(today),
+        "deadlines": ", ".join(f"{deadline_label(s)} {_day(changed[s][1])}" for s in past),
+    }
+    if Deadline.SELF_ASSESSMENT.value in changed:
+        late = sum(1 for old, new in late_again(rnd, changed["self_assessment"][1]).values() if new)
+        if late:
+            message += " " + ngettext(
+                "%(n)d submission made on time would become late.",
+                "%(n)d submissions made on time would become late.",
+                late,
+            ) % {"n": late}
+    raise PastDeadlinesError(message, past[0])
+
+
 @transaction.atomic
 def change_deadlines(
-    rnd: Round, deadlines: Mapping[str, datetime.date], *, reason: str, actor: Any
+    rnd: Round,
+    deadlines: Mapping[str, datetime.date],
+    *,
+    reason: str,
+    actor: Any,
+    allow_past: bool = False,
 ) -> dict[str, list[datetime.date]]:
     """Correct the round's deadlines while it is open (a date typed wrong when it opened).
 
-    ``deadlines`` gives every :class:`Deadline`; the new dates must be in stage order. Agencies
-    keep their own extensions. A self-assessment already submitted is judged late or on time
-    again against the new date, as :func:`grant_extension` does for one agency. Returns the
-    changed deadlines as ``{stage: [old, new]}``; one audit row with them and the reason.
+    ``deadlines`` gives every :class:`Deadline`; the new dates must be in stage order, and a
+    deadline moved to a day already past raises :class:`PastDeadlinesError` unless
+    ``allow_past``. An agency's extension stays its deadline only while it is later than the
+    round's (:meth:`Round.deadline`). A self-assessment already submitted is judged late or on
+    time again against its new deadline, as :func:`grant_extension` does for one agency. The
+    agencies are told the new dates. Returns the changed deadlines as ``{stage: [old, new]}``;
+    one audit row with them and the reason.
     """
     require_reform_office(actor)
     Round.objects.select_for_update().filter(pk=rnd.pk).values_list("pk").first()
@@ -120,44 +164,53 @@ def change_deadlines(
     }
     if not changed:
         raise AssessmentError(_("No deadline was changed."))
-    for stage, (_old, new) in changed.items():
-        setattr(rnd, f"{stage}_due", new)
-    rnd.save(update_fields=[f"{stage}_due" for stage in changed])
+    if not allow_past:
+        check_changes_not_past(rnd, changed, timezone.localdate())
     # One "stage: old → new" per deadline changed, as the audit page shows an [old, new] pair.
     data: dict[str, Any] = dict(changed)
     if Deadline.SELF_ASSESSMENT.value in changed:
-        late = _judge_late_again(rnd)
+        late = _judge_late_again(rnd, changed["self_assessment"][1])
         if late:
             data["late"] = late
-    record(
+    for stage, (_old, new) in changed.items():
+        setattr(rnd, f"{stage}_due", new)
+    rnd.save(update_fields=[f"{stage}_due" for stage in changed])
+    event = record(
         "assessments.round.deadlines_changed",
         actor=actor,
         obj=rnd,
         reason=reason.strip(),
         data=data,
     )
+    triggers.deadlines_changed(rnd, changed, event_id=event.pk)
     return changed
 
 
-def _judge_late_again(rnd: Round) -> dict[str, list[bool]]:
-    """Submitted assessments without their own extension, judged against the round's new
-    self-assessment deadline; ``{agency code: [old, new]}`` of those that changed."""
-    extended = DeadlineExtension.objects.filter(
-        round=rnd, stage=Deadline.SELF_ASSESSMENT
-    ).values_list("agency_id", flat=True)
-    out = {}
-    submitted = (
-        rnd.assessments.select_for_update()
-        .exclude(submitted_at=None)
-        .exclude(agency_id__in=list(extended))
-        .select_related("agency")
+def late_again(rnd: Round, self_due: datetime.date) -> dict[str, list[bool]]:
+    """Submitted assessments judged against ``self_due`` as the round's self-assessment
+    deadline (an agency's later extension still counts): ``{agency code: [old, new]}`` of
+    those whose lateness would change. Writes nothing."""
+    extended = dict(
+        DeadlineExtension.objects.filter(round=rnd, stage=Deadline.SELF_ASSESSMENT).values_list(
+            "agency_id", "new_date"
+        )
     )
-    for assessment in submitted:
+    out = {}
+    for assessment in rnd.assessments.exclude(submitted_at=None).select_related("agency"):
         assert assessment.submitted_at is not None
-        late = timezone.localdate(assessment.submitted_at) > rnd.self_assessment_due
+        due = effective_deadline(self_due, extended.get(assessment.agency_id))
+        late = timezone.localdate(assessment.submitted_at) > due
         if late != assessment.late:
             out[assessment.agency.code] = [assessment.late, late]
-            assessment.late = late
-            assessment.version += 1
-            assessment.save(update_fields=["late", "version"])
+    return out
+
+
+def _judge_late_again(rnd: Round, self_due: datetime.date) -> dict[str, list[bool]]:
+    """Apply :func:`late_again`; returns what changed."""
+    out = late_again(rnd, self_due)
+    locked = rnd.assessments.select_for_update(of=("self",)).filter(agency__code__in=list(out))
+    for assessment in locked.annotate(code=F("agency__code")):
+        assessment.late = out[assessment.code][1]
+        assessment.version += 1
+        assessment.save(update_fields=["late", "version"])
     return out

@@ -171,7 +171,7 @@ def grant_extension(
     )
     data: dict[str, Any] = {"stage": stage, "deadline": [old_date, new_date]}
     if stage == Deadline.SELF_ASSESSMENT and assessment.submitted_at is not None:
-        late = timezone.localdate(assessment.submitted_at) > new_date
+        late = timezone.localdate(assessment.submitted_at) > rnd.deadline(stage, agency.pk)
         if late != assessment.late:
             data["late"] = [assessment.late, late]
             assessment.late = late

@@ -29,7 +29,7 @@ from chiso.assessments.actions.common import AssessmentError
 from chiso.assessments.inputs import ValueStep, assessment_input, counted
 from chiso.assessments.measures import measure_of
 from chiso.assessments.models import Assessment, Deadline, Evidence, ItemEntry, Stage
-from chiso.assessments.queries import deadline_of, extension_dates, progress
+from chiso.assessments.queries import deadline_of, extension_dates, is_extended, progress
 from chiso.assessments.visibility import AFTER_COUNCIL, AFTER_ROUND_1, AFTER_ROUND_2
 from chiso.engine import ManualRule, ProblemsError, YesNoRule, score_agency
 from chiso.engine.model import Node, rule_fact
@@ -430,5 +430,5 @@ def stage_deadline(
         return None, False
     if extensions is None:
         extensions = extension_dates([assessment.round])
-    extended = (assessment.round_id, assessment.agency_id, stage.value) in extensions
+    extended = is_extended(assessment.round, stage, assessment.agency_id, extensions)
     return deadline_of(assessment.round, stage, assessment.agency_id, extensions), extended

@@ -23,7 +23,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from chiso.accounts import scope
 from chiso.assessments.actions.cancel import (
     CANCELLED,
-    cancel_problem,
+    NotCancellable,
+    agency_codes,
+    cancel_refusal,
     cancel_round,
     may_read_cancellation,
 )
@@ -39,14 +41,20 @@ from chiso.org.models import Agency
 @login_required
 @require_http_methods(["GET", "POST"])
 def round_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET asks for the reason; POST cancels and goes back to the list of rounds."""
+    """GET asks for the reason; POST cancels and goes back to the list of rounds. A round
+    that cannot be cancelled (opened by hand: the round page hides the button) shows only why,
+    as a list, and the way back (review s7 L1)."""
     scope.require_reform_office(request.user)
     rnd = get_object_or_404(Round.objects.select_related("block", "framework"), pk=pk)
     error = ""
     reason = request.POST.get("reason", "")
-    if request.method == "POST":
+    refusal = cancel_refusal(rnd)
+    if request.method == "POST" and refusal is None:
         try:
             cancel_round(rnd, reason=reason, actor=request.user)
+        except NotCancellable:
+            # Work entered since the page was read.
+            refusal = cancel_refusal(rnd)
         except AssessmentError as e:
             error = str(e)
         else:
@@ -56,13 +64,16 @@ def round_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"block": rnd.block.name, "year": rnd.year},
             )
             return redirect("assessments:rounds")
-    else:
-        # Opened by hand while there is work in the round: say why before a reason is typed.
-        error = cancel_problem(rnd)
     return render(
         request,
         "assessments/office/round_cancel.html",
-        {"rnd": rnd, "error": error, "reason": reason, "agencies": rnd.assessments.count()},
+        {
+            "rnd": rnd,
+            "error": error,
+            "refusal": refusal,
+            "reason": reason,
+            "agencies": rnd.assessments.count(),
+        },
     )
 
 
@@ -76,7 +87,8 @@ def _day(value: Any) -> datetime.date | None:
 
 def _framework_title(key: Any) -> str:
     """The framework's title from its ``code:year:version`` (frameworks are never deleted while
-    used, but a cancelled round no longer uses it), else the key as stored."""
+    used, but a cancelled round no longer uses it), else what is stored: rows written since
+    review s7 L7 store the title itself."""
     code, _sep, rest = str(key or "").partition(":")
     year, _sep, version = rest.partition(":")
     if year.isdigit() and version.isdigit():
@@ -93,7 +105,7 @@ def round_cancelled(request: HttpRequest, event_pk: int) -> HttpResponse:
     else than the office, viewers and the round's agencies gets 404, as for a round."""
     event = get_object_or_404(AuditEvent.objects.select_related("actor"), pk=event_pk)
     data = event.data or {}
-    codes = list(data.get("agencies") or [])
+    codes = agency_codes(data)
     if event.action != CANCELLED or not may_read_cancellation(request.user, codes):
         raise Http404
     deadlines = data.get("deadlines") or {}

@@ -28,6 +28,10 @@ class DeadlinesForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Reason for the change"), widget=forms.Textarea(attrs={"rows": 2})
     )
+    confirm_past = forms.BooleanField(
+        label=gettext_lazy("Change the deadlines even though some new dates are already past"),
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -46,6 +50,9 @@ def round_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     # Written as people type them (the inputs are text boxes, not date pickers).
     initial = {f"{d.value}_due": f"{getattr(rnd, f'{d.value}_due'):%d/%m/%Y}" for d in Deadline}
     form = DeadlinesForm(request.POST or None, initial=initial)
+    # The confirmation box shows once new dates were refused as past (or was ticked), as on
+    # the page that opens a round.
+    past = bool(request.POST.get("confirm_past"))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -54,10 +61,12 @@ def round_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
                 {d.value: data[f"{d.value}_due"] for d in Deadline},
                 reason=data["reason"],
                 actor=request.user,
+                allow_past=data["confirm_past"],
             )
         except actions.DeadlineError as e:
             form.add_error(f"{e.stage}_due", str(e))
             bootstrap(form)
+            past = past or isinstance(e, actions.PastDeadlinesError)
         except actions.AssessmentError as e:
             form.add_error(None, str(e))
         else:
@@ -75,5 +84,5 @@ def round_deadlines(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "assessments/office/round_deadlines.html",
-        {"rnd": rnd, "form": form, "open": rnd.stage in OPEN_STAGES},
+        {"rnd": rnd, "form": form, "open": rnd.stage in OPEN_STAGES, "past": past},
     )

@@ -39,6 +39,7 @@ from chiso.assessments.models import (
     DeadlineExtension,
     Round,
     Stage,
+    effective_deadline,
 )
 from chiso.assessments.views.office import lang, require_round_reader
 from chiso.engine.problems import ProblemsError
@@ -270,8 +271,10 @@ def _render_round(
                 assessment=a,
                 progress=progress[a.pk],
                 late=a.pk in late_ids,
-                self_deadline=extension.new_date if extension else rnd.self_assessment_due,
-                extended=extension is not None,
+                self_deadline=effective_deadline(
+                    rnd.self_assessment_due, extension.new_date if extension else None
+                ),
+                extended=extension is not None and extension.new_date > rnd.self_assessment_due,
             )
         )
     can_change = scope.is_reform_office(request.user)
@@ -283,7 +286,12 @@ def _render_round(
             "rnd": rnd,
             "rows": rows,
             "deadlines": [(d.label, getattr(rnd, f"{d.value}_due")) for d in Deadline],
-            "extensions": sorted(extensions.values(), key=lambda e: (e.agency.name, e.stage)),
+            # With whether the round's own date has since caught up (review s7 M2): the agency
+            # then has the round's date, which the list says.
+            "extensions": [
+                (e, e.new_date <= getattr(rnd, f"{e.stage}_due"))
+                for e in sorted(extensions.values(), key=lambda e: (e.agency.name, e.stage))
+            ],
             "grid": _assignment_grid(rnd, assessments),
             "can_change": can_change,
             "extension_form": extension_form or ExtensionForm(rnd),
