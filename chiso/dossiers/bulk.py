@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from django.conf import settings
@@ -98,23 +99,14 @@ def update_by_id(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any
     if not rows:
         return
     qn = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            temp = f"chiso_update_{next(_temp_names)}"
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
-                f"SELECT id, {quoted(*columns)} FROM {qn(table)} WITH NO DATA"
-            )
-            with connection.wrap_database_errors:
-                with cursor.cursor.copy(f"COPY {temp} (id, {quoted(*columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+    if connection.vendor == "postgresql":
+        with temp_rows(table, ("id", *columns), rows) as temp, connection.cursor() as cursor:
             assignments = ", ".join(f"{qn(c)} = {temp}.{qn(c)}" for c in columns)
             cursor.execute(
                 f"UPDATE {qn(table)} SET {assignments} FROM {temp} WHERE {qn(table)}.id = {temp}.id"
             )
-            cursor.execute(f"DROP TABLE {temp}")
-            return
+        return
+    with connection.cursor() as cursor:
         assignments = ", ".join(f"{qn(c)} = %s" for c in columns)
         cursor.executemany(
             f"UPDATE {qn(table)} SET {assignments} WHERE id = %s",
@@ -136,27 +128,37 @@ def upsert_rows(
         return
     qn = connection.ops.quote_name
     upsert = f"ON CONFLICT ({quoted(*conflict)}) DO UPDATE SET {assignments}"
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            temp = f"chiso_upsert_{next(_temp_names)}"
-            cursor.execute(
-                f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
-                f"SELECT {quoted(*columns)} FROM {qn(table)} WITH NO DATA"
-            )
-            with connection.wrap_database_errors:
-                with cursor.cursor.copy(f"COPY {temp} ({quoted(*columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+    if connection.vendor == "postgresql":
+        with temp_rows(table, columns, rows) as temp, connection.cursor() as cursor:
             cursor.execute(
                 f"INSERT INTO {qn(table)} ({quoted(*columns)}) "
                 f"SELECT {quoted(*columns)} FROM {temp} {upsert}"
             )
-            cursor.execute(f"DROP TABLE {temp}")
-            return
+        return
+    with connection.cursor() as cursor:
         marks = ", ".join(["%s"] * len(columns))
         cursor.executemany(
             f"INSERT INTO {qn(table)} ({quoted(*columns)}) VALUES ({marks}) {upsert}", rows
         )
+
+
+@contextmanager
+def temp_rows(table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> Iterator[str]:
+    """PostgreSQL: ``rows`` copied (``COPY``) into a new temporary table with ``table``'s
+    ``columns`` and types; yields its name for one set-based statement (an ``executemany``
+    costs one round trip per row), and drops it."""
+    temp = f"chiso_rows_{next(_temp_names)}"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {temp} ON COMMIT DROP AS "
+            f"SELECT {quoted(*columns)} FROM {connection.ops.quote_name(table)} WITH NO DATA"
+        )
+        with connection.wrap_database_errors:
+            with cursor.cursor.copy(f"COPY {temp} ({quoted(*columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+        yield temp
+        cursor.execute(f"DROP TABLE {temp}")
 
 
 def delete_where_in(table: str, column: str, values: Sequence[Any]) -> None:
