@@ -19,7 +19,7 @@ from chiso.audit.models import AuditEvent
 from chiso.notifications.models import Notification
 from tests.api.conftest import bearer
 from tests.assessments.conftest import TODAY, block, framework, rnd  # noqa: F401
-from tests.assessments.office_world import SELF_VALUES
+from tests.assessments.office_world import submitted_stp
 
 PERSONAS = ("tuan", "hanh", "minh", "lan", "nam", "mai", "khach")
 # As for the other writes on a round (tests/api/test_round_admin_api.py): Hạnh reads no
@@ -100,19 +100,7 @@ def test_a_later_self_assessment_deadline_clears_a_late_submission(
         "allow_past_deadlines": True,
     }
     assert call(tokens, "tuan", "PUT", url, body).status_code == 200
-    stp = Assessment.objects.get(round=rnd, agency=world.stp)
-    for code, value in SELF_VALUES.items():
-        a.save_self_assessment(
-            stp,
-            code,
-            value=Decimal(value),
-            not_applicable=False,
-            justification="",
-            expected_version=stp.entries.get(code=code).version,
-            actor=world.lan,
-        )
-    a.submit_assessment(stp, actor=world.lan)
-    stp.refresh_from_db()
+    stp = submitted_stp(world, rnd)
     assert stp.late
 
     body = {**deadlines_of(rnd, self_assessment=TODAY), "reason": REASON}

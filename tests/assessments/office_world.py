@@ -23,6 +23,23 @@ def entry(assessment: Assessment, code: str) -> ItemEntry:
     return assessment.entries.get(code=code)
 
 
+def submitted_stp(world: Any, rnd: Round) -> Assessment:
+    """Sở Tư pháp's self-assessment of :data:`SELF_VALUES`, submitted by Lan (not approved)."""
+    stp = Assessment.objects.get(round=rnd, agency=world.stp)
+    for code, value in SELF_VALUES.items():
+        a.save_self_assessment(
+            stp,
+            code,
+            value=Decimal(value),
+            not_applicable=False,
+            justification="",
+            expected_version=entry(stp, code).version,
+            actor=world.lan,
+        )
+    a.submit_assessment(stp, actor=world.lan)
+    return Assessment.objects.get(pk=stp.pk)
+
+
 def approved_stp(world: Any, rnd: Round) -> Assessment:
     stp = Assessment.objects.get(round=rnd, agency=world.stp)
     for code, value in SELF_VALUES.items():

@@ -18,7 +18,7 @@ from chiso.assessments import actions as a
 from chiso.assessments.models import Assessment, Round
 from chiso.audit.models import AuditEvent
 from chiso.notifications.models import Notification
-from tests.assessments.office_world import SELF_VALUES, client_for, entry
+from tests.assessments.office_world import SELF_VALUES, client_for, entry, submitted_stp
 
 TOLD = "Lê Văn Nam đã trả lại báo cáo tự đánh giá cho cơ quan: Thiếu phụ lục 1.2 Hãy chỉnh sửa và nộp lại."
 
@@ -26,21 +26,6 @@ TOLD = "Lê Văn Nam đã trả lại báo cáo tự đánh giá cho cơ quan: T
 @pytest.fixture(autouse=True)
 def _media(settings: Any, tmp_path: Any) -> None:
     settings.MEDIA_ROOT = tmp_path
-
-
-def submitted_stp(world: Any, rnd: Round) -> Assessment:
-    stp = Assessment.objects.get(round=rnd, agency=world.stp)
-    for code, value in SELF_VALUES.items():
-        a.save_self_assessment(
-            stp,
-            code,
-            value=Decimal(value),
-            not_applicable=False,
-            justification="",
-            expected_version=entry(stp, code).version,
-            actor=world.lan,
-        )
-    return a.submit_assessment(stp, actor=world.lan)
 
 
 def test_nam_returns_the_submission_to_lan_with_his_reason(world: Any, rnd: Round) -> None:

@@ -10,7 +10,6 @@ the new dates, as they were told at the opening.
 from __future__ import annotations
 
 import datetime
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -28,7 +27,7 @@ from chiso.notifications.models import Notification
 from chiso.notifications.reminders import remind_deadlines
 from tests.api.conftest import bearer
 from tests.assessments.conftest import TODAY
-from tests.assessments.office_world import SELF_VALUES, client_for
+from tests.assessments.office_world import client_for, submitted_stp
 
 REASON = "Gõ nhầm năm khi mở đợt"
 
@@ -54,19 +53,7 @@ def move(rnd: Round, world: Any, allow_past: bool = False, **changes: datetime.d
 
 
 def submit_stp(world: Any, rnd: Round) -> Assessment:
-    stp = Assessment.objects.get(round=rnd, agency=world.stp)
-    for code, value in SELF_VALUES.items():
-        a.save_self_assessment(
-            stp,
-            code,
-            value=Decimal(value),
-            not_applicable=False,
-            justification="",
-            expected_version=stp.entries.get(code=code).version,
-            actor=world.lan,
-        )
-    a.submit_assessment(stp, actor=world.lan)
-    return Assessment.objects.get(pk=stp.pk)
+    return submitted_stp(world, rnd)
 
 
 def test_a_round_moved_past_an_extension_gives_the_agency_the_round_date(
