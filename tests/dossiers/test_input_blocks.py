@@ -32,6 +32,7 @@ from chiso.dossiers.models import (
 from chiso.dossiers.recompute import recompute
 from chiso.dossiers.stored_inputs import (
     BLOCK,
+    DERIVED_FLAGS,
     SHIFT,
     SYNCED_BIT,
     counters,
@@ -240,27 +241,12 @@ def test_stale_derived_values_move_the_rollups_of_a_dossier_not_synced(world: An
 @given(
     values=st.fixed_dictionaries(
         {
-            "is_counted": st.booleans(),
-            "settled": st.booleans(),
+            **{name: st.booleans() for name in DERIVED_FLAGS},
             "on_time": st.sampled_from([None, False, True]),
             "on_time_extended": st.sampled_from([None, False, True]),
             "late_days": st.decimals(0, 400, places=2),
             "channel": st.sampled_from([1, 2, 3]),
             "synced": st.booleans(),
-            **{
-                name: st.booleans()
-                for name in (
-                    "late_without_apology",
-                    "is_eligible",
-                    "full_online",
-                    "is_fee_bearing",
-                    "is_paid_online",
-                    "is_paper",
-                    "is_e_result",
-                    "is_digitised",
-                    "is_reused",
-                )
-            },
         }
     )
 )
