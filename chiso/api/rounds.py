@@ -324,8 +324,9 @@ def change_deadlines(
 )
 def cancel_round(request: HttpRequest, body: ReasonIn, round_id: int = ID) -> dict[str, Any]:
     """The round and its empty assessments are deleted, one audit row keeps what it was and
-    the agencies are told. A round with anything entered (values, evidence, a submission, an
-    extension…) or past self-assessment: 422 naming each agency and what it entered."""
+    the agencies are told. A round with anything entered (values, an evidence file still
+    attached, a submission, an approval, an appraisal…) or past self-assessment: 422 naming
+    each agency and what it entered; extensions and removed files do not block."""
     rnd = office_round(request, round_id)
     summary = {
         "round_id": rnd.pk,
