@@ -104,12 +104,21 @@ def test_an_extension_later_than_the_corrected_round_still_counts(world: Any, rn
 
 
 def test_no_reminder_for_an_extension_the_round_has_overtaken(world: Any, rnd: Round) -> None:
-    a.grant_extension(rnd, world.stp, "self_assessment", day(1), reason="Lũ", actor=world.tuan)
+    move(rnd, world, self_assessment=day(0))
+    a.grant_extension(rnd, world.stp, "self_assessment", day(2), reason="Lũ", actor=world.tuan)
     move(rnd, world, self_assessment=day(10))
 
     remind_deadlines(days=3)
 
     assert not Notification.objects.filter(kind="deadline_near", user=world.lan).exists()
+
+
+def test_an_extension_before_the_rounds_deadline_is_refused(world: Any, rnd: Round) -> None:
+    with translation.override("en"), pytest.raises(a.AssessmentError) as refused:
+        a.grant_extension(rnd, world.stp, "self_assessment", day(1), reason="Lũ", actor=world.tuan)
+    assert vi(rnd.self_assessment_due) in str(refused.value)
+    assert "must be after the round's deadline" in str(refused.value)
+    assert not rnd.extensions.exists()
 
 
 def test_a_correction_into_the_past_is_refused_unless_confirmed(world: Any, rnd: Round) -> None:

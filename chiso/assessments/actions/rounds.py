@@ -157,6 +157,14 @@ def grant_extension(
     assessment = Assessment.objects.select_for_update().filter(round=rnd, agency=agency).first()
     if assessment is None:
         raise AssessmentError(_("This agency is not evaluated in this round."))
+    round_date: datetime.date = getattr(rnd, f"{stage}_due")
+    if new_date <= round_date:
+        # An agency's deadline is the later of the two (Round.deadline): an earlier date would
+        # be recorded and notified as an extension while changing nothing.
+        raise AssessmentError(
+            _("An extension must be after the round's deadline for this stage (%(date)s).")
+            % {"date": f"{round_date:%d/%m/%Y}"}
+        )
     old_date = rnd.deadline(stage, agency.pk)
     extension, _created = DeadlineExtension.objects.update_or_create(
         round=rnd,
