@@ -119,7 +119,7 @@ def deadlines_changed(
                 body=_("%(agency)s: the reform office corrected the deadlines: %(changes)s.")
                 % {"agency": agency.name, "changes": "; ".join(lines)},
                 link=assessment_link(assessment),
-                dedup_key=f"deadlines-changed:{event_id}",
+                dedup_key=f"deadlines-changed:{event_id}:{assessment.pk}",
             )
     return created
 
@@ -152,7 +152,7 @@ def round_cancelled(rnd: Round, *, reason: str, event_id: int) -> list[Notificat
                 )
                 % {"agency": assessment.agency.name, "reason": reason},
                 link=link,
-                dedup_key=f"round-cancelled:{event_id}",
+                dedup_key=f"round-cancelled:{event_id}:{assessment.pk}",
             )
     return created
 

@@ -18,6 +18,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
+from chiso.accounts.models import Membership, Role
 from chiso.api.actions import create_token
 from chiso.assessments import actions as a
 from chiso.assessments import queries
@@ -229,3 +230,22 @@ def test_the_agencies_are_told_of_a_correction_with_old_and_new_dates(
     # A second correction is a new message, not swallowed by the first one's key.
     move(rnd, world, council=day(100))
     assert told.filter(user=world.lan).count() == 2
+
+
+def test_someone_working_for_two_agencies_of_the_round_is_told_for_each(
+    world: Any, rnd: Round
+) -> None:
+    Membership.objects.create(user=world.lan, agency=world.sxd, role=Role.FOCAL_OFFICER)
+    move(rnd, world, self_assessment=day(12))
+    told = Notification.objects.filter(kind="deadlines_changed", user=world.lan)
+    assert sorted(n.body.split(":")[0] for n in told) == ["Sở Tư pháp", "Sở Xây dựng"]
+
+
+def test_an_extension_is_checked_against_the_rounds_current_date(world: Any, rnd: Round) -> None:
+    stale = Round.objects.get(pk=rnd.pk)  # a page loaded before the correction
+    move(rnd, world, self_assessment=day(12))
+    with pytest.raises(a.AssessmentError):
+        a.grant_extension(
+            stale, world.stp, "self_assessment", day(10), reason="Lũ", actor=world.tuan
+        )
+    assert not rnd.extensions.exists()

@@ -125,6 +125,9 @@ def submit_assessment(assessment: Assessment, *, actor: Any) -> Assessment:
     agency could lock in "on time" with a placeholder and have its leader send it back)."""
     require_focal_officer(actor, assessment)
     assessment = _locked_assessment(assessment)
+    # Read again once locked: the row lock's statement joined the round as it was when the
+    # statement began, before a deadline correction that held the lock committed.
+    assessment.round.refresh_from_db()
     require_stage(assessment, Stage.DRAFT)
     require_stage(assessment.round, Stage.DRAFT)
     empty = list(

@@ -151,6 +151,9 @@ def change_deadlines(
     """
     require_reform_office(actor)
     Round.objects.select_for_update().filter(pk=rnd.pk).values_list("pk").first()
+    # Every assessment too: a submission made meanwhile has either committed (and is judged
+    # below) or waits and then reads the new dates (submit_assessment reads them once locked).
+    list(rnd.assessments.select_for_update().values_list("pk", flat=True))
     rnd.refresh_from_db()
     require_stage(rnd, *OPEN_STAGES)
     if not reason.strip():

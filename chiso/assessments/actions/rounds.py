@@ -298,10 +298,11 @@ def unassign_appraiser(
 
 
 def _lock(rnd: Round) -> None:
-    """Lock the round's row for this transaction and read its current stage: two people
-    closing the same stage at once must not both pass the stage guard."""
+    """Lock the round's row for this transaction and read it again: two people closing the
+    same stage at once must not both pass the stage guard, and an extension is checked against
+    the round's current dates."""
     Round.objects.select_for_update().filter(pk=rnd.pk).values_list("pk").first()
-    rnd.refresh_from_db(fields=["stage"])
+    rnd.refresh_from_db()
 
 
 def _move(rnd: Round, to: str, *, actor: Any, action: str, reason: str = "") -> dict[str, Any]:
