@@ -84,6 +84,10 @@ def import_responses(
             row.problem(question_code, message)
         if not answers and not errors:
             row.problem("", _("no answer"))
+        if group is not None and not errors:
+            # A blank group question takes the row's group, as on the other paths (review s7):
+            # filled after the "no answer" check, which it must not satisfy.
+            answers, _none = clean_answers(spec, group_answer.fill(spec, group, raw), require=False)
         if agency is not None and group is not None:
             rows.append(
                 Response(
