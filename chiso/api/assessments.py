@@ -113,6 +113,10 @@ class Extension(Schema):
     stage: str
     new_date: datetime.date
     reason: str
+    applies: bool = Field(
+        description="Whether it is the agency's deadline: false once a correction has moved the "
+        "round's own date for that stage to the same day or later (the later of the two counts)"
+    )
 
 
 class RoundOut(Schema):
@@ -484,6 +488,7 @@ def round_detail(rnd: Round, visible: QuerySet[Assessment]) -> dict[str, Any]:
                 "stage": x.stage,
                 "new_date": x.new_date,
                 "reason": x.reason,
+                "applies": x.new_date > getattr(rnd, f"{x.stage}_due"),
             }
             for x in extensions.order_by("agency__name", "stage")
         ],

@@ -174,6 +174,7 @@ def test_the_round_shows_its_stage_deadlines_and_own_extensions(evaluation: Eval
             "stage": "self_assessment",
             "new_date": later.isoformat(),
             "reason": "Lũ",
+            "applies": True,
         }
     ]
 

@@ -87,6 +87,7 @@ def test_only_the_reform_office_extends_a_deadline(evaluation: Evaluation, perso
                 "stage": "self_assessment",
                 "new_date": days(30),
                 "reason": "Lũ",
+                "applies": True,
             }
         ]
 

@@ -195,3 +195,16 @@ def test_a_round_with_work_in_it_is_not_cancelled(
     assert blank.status_code == 422
     assert blank.json()["detail"] == "Hãy nêu lý do hủy đợt đánh giá."
     assert Round.objects.filter(pk=rnd.pk).exists()
+
+
+def test_an_extension_the_round_has_overtaken_no_longer_applies(
+    world: Any, rnd: Round, tokens: dict[str, str]
+) -> None:
+    later = rnd.self_assessment_due + datetime.timedelta(days=2)
+    a.grant_extension(rnd, world.stp, "self_assessment", later, reason="Lũ", actor=world.tuan)
+    url = f"/api/rounds/{rnd.pk}"
+    assert call(tokens, "tuan", "GET", url, None).json()["extensions"][0]["applies"] is True
+    body = {**deadlines_of(rnd, self_assessment=later), "reason": REASON}
+    assert call(tokens, "tuan", "PUT", url + "/deadlines", body).status_code == 200
+    ((extension,),) = [call(tokens, "tuan", "GET", url, None).json()["extensions"]]
+    assert extension["new_date"] == later.isoformat() and extension["applies"] is False

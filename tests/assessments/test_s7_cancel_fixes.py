@@ -157,3 +157,21 @@ def test_the_audit_row_of_a_cancellation_is_in_words_and_links_to_its_page(
     assert cancel.agency_codes(event.data) == ["snv", "stp", "sxd"]
     cancelled = client_for(world.lan).get(reverse("assessments:round_cancelled", args=[event.pk]))
     assert cancelled.status_code == 200 and "Sở Tư pháp" in cancelled.content.decode()
+
+
+def test_saving_into_a_round_cancelled_meanwhile_is_refused_with_a_message(
+    world: Any, rnd: Round
+) -> None:
+    stp = Assessment.objects.get(round=rnd, agency=world.stp)
+    version = entry(stp, "1.1").version  # the page Lan loaded before the cancellation
+    cancel_round(rnd, reason=REASON, actor=world.tuan)
+    with translation.override("en"), pytest.raises(a.StateError, match="it was cancelled"):
+        a.save_self_assessment(
+            stp,
+            "1.1",
+            value=Decimal("1"),
+            not_applicable=False,
+            justification="",
+            expected_version=version,
+            actor=world.lan,
+        )

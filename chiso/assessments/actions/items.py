@@ -46,7 +46,10 @@ from chiso.engine.model import rule_fact
 def _locked_assessment(assessment: Assessment) -> Assessment:
     # Lock this assessment's row only: the other agencies of the round go on in parallel.
     locked = Assessment.objects.select_for_update(of=("self",))
-    return locked.select_related("round", "agency__type").get(pk=assessment.pk)
+    found = locked.select_related("round", "agency__type").filter(pk=assessment.pk).first()
+    if found is None:  # its round was cancelled since the page was loaded (actions/cancel.py)
+        raise StateError(_("This evaluation round no longer exists: it was cancelled."))
+    return found
 
 
 def _who(actor: Any) -> Any:
