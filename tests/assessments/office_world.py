@@ -23,35 +23,32 @@ def entry(assessment: Assessment, code: str) -> ItemEntry:
     return assessment.entries.get(code=code)
 
 
-def submitted_stp(world: Any, rnd: Round) -> Assessment:
-    """Sở Tư pháp's self-assessment of :data:`SELF_VALUES`, submitted by Lan (not approved)."""
-    stp = Assessment.objects.get(round=rnd, agency=world.stp)
+def self_assess(world: Any, stp: Assessment, justification: str = "") -> None:
+    """Lan enters :data:`SELF_VALUES` in Sở Tư pháp's assessment (``justification`` may name
+    the item as ``{code}``)."""
     for code, value in SELF_VALUES.items():
         a.save_self_assessment(
             stp,
             code,
             value=Decimal(value),
             not_applicable=False,
-            justification="",
+            justification=justification.format(code=code),
             expected_version=entry(stp, code).version,
             actor=world.lan,
         )
+
+
+def submitted_stp(world: Any, rnd: Round) -> Assessment:
+    """Sở Tư pháp's self-assessment of :data:`SELF_VALUES`, submitted by Lan (not approved)."""
+    stp = Assessment.objects.get(round=rnd, agency=world.stp)
+    self_assess(world, stp)
     a.submit_assessment(stp, actor=world.lan)
     return Assessment.objects.get(pk=stp.pk)
 
 
 def approved_stp(world: Any, rnd: Round) -> Assessment:
     stp = Assessment.objects.get(round=rnd, agency=world.stp)
-    for code, value in SELF_VALUES.items():
-        a.save_self_assessment(
-            stp,
-            code,
-            value=Decimal(value),
-            not_applicable=False,
-            justification=f"Đã thực hiện mục {code}",
-            expected_version=entry(stp, code).version,
-            actor=world.lan,
-        )
+    self_assess(world, stp, "Đã thực hiện mục {code}")
     a.add_evidence(
         stp,
         SimpleUploadedFile("bao-cao-cchc.pdf", PDF, "application/pdf"),

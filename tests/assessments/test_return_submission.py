@@ -18,7 +18,13 @@ from chiso.assessments import actions as a
 from chiso.assessments.models import Assessment, Round
 from chiso.audit.models import AuditEvent
 from chiso.notifications.models import Notification
-from tests.assessments.office_world import SELF_VALUES, client_for, entry, submitted_stp
+from tests.assessments.office_world import (
+    SELF_VALUES,
+    client_for,
+    entry,
+    self_assess,
+    submitted_stp,
+)
 
 TOLD = "Lê Văn Nam đã trả lại báo cáo tự đánh giá cho cơ quan: Thiếu phụ lục 1.2 Hãy chỉnh sửa và nộp lại."
 
@@ -256,16 +262,7 @@ def test_a_placeholder_submission_returned_by_the_agencys_own_leader_does_not_es
         self_assessment_due=timezone.localdate() - datetime.timedelta(days=10)
     )
     stp = Assessment.objects.get(pk=stp.pk)
-    for code, value in SELF_VALUES.items():
-        a.save_self_assessment(
-            stp,
-            code,
-            value=Decimal(value),
-            not_applicable=False,
-            justification="Báo cáo thật, viết sau hạn",
-            expected_version=entry(stp, code).version,
-            actor=world.lan,
-        )
+    self_assess(world, stp, "Báo cáo thật, viết sau hạn")
 
     again = a.submit_assessment(Assessment.objects.get(pk=stp.pk), actor=world.lan)
 

@@ -147,17 +147,18 @@ def test_the_keying_page_shows_the_refusal_next_to_the_question(
     assert not form.entries.exists()
 
 
+def imported(world: Any, campaign: Any, data: str) -> Any:
+    """Tuấn imports ``data`` (CSV text) as the campaign's online responses."""
+    return import_responses(
+        campaign, campaign.open_questionnaire, data.encode(), actor=world.tuan, filename="p.csv"
+    )
+
+
 def test_an_imported_row_contradicting_its_group_is_named_and_nothing_imported(
     world: Any, campaign: Any
 ) -> None:
     data = "Mã cơ quan,Nhóm đối tượng,doi_tuong,tc_thong_tin\nstp,citizen,1,4\nstp,citizen,2,4\n"
-    report = import_responses(
-        campaign,
-        campaign.open_questionnaire,
-        data.encode(),
-        actor=world.tuan,
-        filename="phieu.csv",
-    )
+    report = imported(world, campaign, data)
     assert not report.ok and not Response.objects.exists()
     ((row, column, message),) = [(p.line, p.column, p.message) for p in report.problems]
     assert (row, column) == (3, "doi_tuong") and message == CITIZEN_SAYS_ORGANISATION
@@ -167,17 +168,9 @@ def test_an_imported_row_leaving_the_group_question_blank_takes_its_group(
     world: Any, campaign: Any
 ) -> None:
     data = "Mã cơ quan,Nhóm đối tượng,doi_tuong,tc_thong_tin\nstp,citizen,,4\nstp,citizen,,\n"
-    report = import_responses(
-        campaign,
-        campaign.open_questionnaire,
-        data.encode(),
-        actor=world.tuan,
-        filename="phieu.csv",
-    )
+    report = imported(world, campaign, data)
     # The second row answers nothing: the filled group answer does not count as an answer.
     assert not report.ok and [p.line for p in report.problems] == [3]
     data = "Mã cơ quan,Nhóm đối tượng,doi_tuong,tc_thong_tin\nstp,citizen,,4\n"
-    report = import_responses(
-        campaign, campaign.open_questionnaire, data.encode(), actor=world.tuan, filename="p.csv"
-    )
+    report = imported(world, campaign, data)
     assert report.ok and Response.objects.get().answers == {"doi_tuong": 1, "tc_thong_tin": 4}
