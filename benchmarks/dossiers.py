@@ -329,7 +329,9 @@ def write_ceiling(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, fl
     return len(dossiers), seconds, cpu
 
 
-def write_floor(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, float]:
+def write_floor(
+    batch_size: int = 2000, limit: int = 200_000, *, logged: bool = False
+) -> tuple[int, float]:
     """The least an ingest of these dossiers with their steps can cost on this database: the
     first ``limit`` stored dossiers and their steps, read back as ready tuples, inserted into
     empty copies of the two tables (same columns, indexes and triggers) in key order by the driver
@@ -337,7 +339,8 @@ def write_floor(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, floa
     dossiers; no Django, and none of the applicant, pause, rollup, open-dossier and checkpoint
     rows the ingest also writes. On PostgreSQL the copies are temporary tables (``LIKE …
     INCLUDING ALL``: not WAL-logged, no foreign keys), so its floor is lower still than what the
-    real tables allow. Returns (dossiers, seconds)."""
+    real tables allow; with ``logged`` they are ordinary tables with the foreign keys of the real
+    ones, as the ingest writes (on SQLite the copies always are). Returns (dossiers, seconds)."""
     from django.db import connection, transaction
 
     from chiso.dossiers.models import Dossier, StepEvent
@@ -354,7 +357,17 @@ def write_floor(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, floa
             return 0, 0.0
         for table, copy in copies.items():
             if connection.vendor == "postgresql":
-                cursor.execute(f"CREATE TEMPORARY TABLE {copy} (LIKE {table} INCLUDING ALL)")
+                kind = "" if logged else "TEMPORARY"
+                cursor.execute(f"CREATE {kind} TABLE {copy} (LIKE {table} INCLUDING ALL)")
+                if logged:
+                    parents = {"agency_id": "org_agency", "procedure_id": "dossiers_procedure"}
+                    if table == tables[1]:
+                        parents = {"dossier_id": copies[tables[0]]}
+                    for column, parent in parents.items():
+                        cursor.execute(
+                            f"ALTER TABLE {copy} ADD FOREIGN KEY ({column}) REFERENCES"
+                            f" {parent} (id) DEFERRABLE INITIALLY DEFERRED"
+                        )
                 cursor.execute(  # the insert trigger forgetting block copies (migration 0009)
                     f"CREATE TRIGGER floor_forget AFTER INSERT ON {copy} REFERENCING NEW TABLE"
                     f" AS changed FOR EACH STATEMENT EXECUTE FUNCTION {table}_forget_blocks()"
@@ -374,14 +387,13 @@ def write_floor(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, floa
                     sql if kind == "table" else sql.replace(f'"{name}"', f'"floor_{name}"', 1)
                 )
         key = {tables[0]: "id", tables[1]: "dossier_id"}
-        rows = {
-            t: cursor.execute(
-                f"SELECT * FROM {t} WHERE {key[t]} <= %s ORDER BY id", [top]
-            ).fetchall()
-            for t in tables
-        }
+        rows = {}
+        for t in tables:
+            cursor.execute(f"SELECT * FROM {t} WHERE {key[t]} <= %s ORDER BY id", [top])
+            rows[t] = cursor.fetchall()
+        # Where the step table keeps dossier_id differs: second on SQLite, last on PostgreSQL.
+        at = [c[0] for c in cursor.description].index("dossier_id")
     steps_of: dict[int, list[Any]] = {}
-    at = 1  # dossier_id: the second column of the step table
     for row in rows[tables[1]]:
         steps_of.setdefault(row[at], []).append(row)
     dossiers = rows[tables[0]]
@@ -401,7 +413,7 @@ def write_floor(batch_size: int = 2000, limit: int = 200_000) -> tuple[int, floa
                     raw.executemany(f'INSERT INTO "{copies[table]}" VALUES ({marks})', batch)
     seconds = time.perf_counter() - t
     with connection.cursor() as cursor:
-        for copy in copies.values():
+        for copy in reversed(list(copies.values())):
             cursor.execute(f"DROP TABLE {copy}")
     return len(dossiers), seconds
 
@@ -577,7 +589,12 @@ def main() -> None:
     parser.add_argument("--dossiers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=766)
     parser.add_argument("--queries", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=0, help="ingest worker processes")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="ingest worker processes (default: chosen as by `chiso dossiers import`)",
+    )
     parser.add_argument(
         "--compare-ingest", type=int, default=0, help="also time each ingest path on N dossiers"
     )
@@ -617,7 +634,7 @@ def main() -> None:
             print(
                 f"ingest {path.suffix[1:]:5}: {report.accepted} dossiers "
                 f"({report.quarantined} quarantined) in {dt:.2f} s = {n / dt:,.0f} dossiers/s "
-                f"(+{3 * n / dt:,.0f} step events/s), "
+                f"(+{3 * n / dt:,.0f} step events/s) with {report.workers} worker process(es), "
                 f"then block copies kept: {report.copies_kept}"
             )
         if args.compare_ingest:
@@ -634,7 +651,14 @@ def main() -> None:
             f"write floor: {count} dossiers with their steps into empty copies of the two "
             f"tables, same indexes and triggers, by the driver alone in {seconds:.2f} s "
             f"= {count / seconds:,.0f} dossiers/s"
+            + (" (temporary tables)" if connection.vendor == "postgresql" else "")
         )
+        if connection.vendor == "postgresql":
+            count, seconds = write_floor(logged=True)
+            print(
+                f"write floor into logged tables with foreign keys: {count} dossiers in "
+                f"{seconds:.2f} s = {count / seconds:,.0f} dossiers/s"
+            )
         print(
             f"stored: {Dossier.objects.count()} dossiers, {StepEvent.objects.count()} steps, "
             f"{DailyRollup.objects.count()} rollup rows"

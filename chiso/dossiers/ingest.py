@@ -26,6 +26,7 @@ import hashlib
 import io
 import json
 import multiprocessing
+import os
 import time
 from collections import deque, namedtuple
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
@@ -164,6 +165,7 @@ class ImportReport:
     already_done: bool = False
     seconds: float = 0.0
     copies_kept: int = 0  # block copies kept at the end (stored_inputs.keep_copies)
+    workers: int = 0  # processes that prepared batches besides this one
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -756,15 +758,15 @@ def import_file(
     batch_size: int = BATCH_SIZE,
     progress: Progress | None = None,
     fast: bool = True,
-    workers: int = 0,
+    workers: int | None = 0,
 ) -> ImportReport:
     """Import one JSON Lines, CSV or XLSX file, resuming after the last committed line of an
     earlier run of the same content. ``agency`` restricts the rows to that agency (others are
     quarantined). The command line (``actor=None``) or the reform office only.
 
     ``fast`` prepares each batch without the database (:func:`prepare_batch`), in ``workers``
-    forked processes when more than 0, while this process writes the batches in file order;
-    ``fast=False`` is the record-by-record reference path (:func:`store_batch`). Both store
+    forked processes when more than 0, while this process writes the batches in file order
+    (``None``: :func:`automatic_workers`); ``fast=False`` is the record-by-record reference path (:func:`store_batch`). Both store
     the same rows (tests/dossiers/test_ingest_fast.py)."""
     if actor is not None:
         require_reform_office(actor)
@@ -781,6 +783,9 @@ def import_file(
     ctx = Context(agency)
     total, decode, records = _records(path, data, undecoded=fast)
     resume_after = run.last_line
+    if workers is None:
+        workers = automatic_workers(total - resume_after, batch_size)
+    report.workers = workers if fast else 0
 
     def batches() -> Iterator[Batch]:
         batch: Batch = []
@@ -836,6 +841,15 @@ def import_file(
     report.copies_kept = keep_copies()
     report.seconds = round(time.monotonic() - started, 3)
     return report
+
+
+def automatic_workers(lines: int, batch_size: int) -> int:
+    """One worker process when the file has more than one batch to import and this process may
+    run on more than one core: preparing the next batch there while this one writes took an
+    import from 3,958 to 6,120 dossiers/s on 2 cores, and a second worker was slower
+    (docs/performance.md, "Ingest: write ceiling, fast path, worker processes")."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return 1 if lines > batch_size and (cores or 1) > 1 else 0
 
 
 def _store_records(ctx: Context, run: ImportRun, batch: Batch) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +219,26 @@ def test_the_command_imports_with_worker_processes(
     call_command("dossiers", "import", str(first_file(tmp_path)), "--jobs", "2")
     assert "11 hồ sơ nhận, 7 dòng lỗi" in capsys.readouterr().out
     assert Dossier.objects.count() == 8
+
+
+def test_the_command_prepares_batches_in_a_worker_by_itself_on_several_cores(
+    catalogue: Any, tmp_path: Path, capsys: Any
+) -> None:
+    """Without --jobs, a file of several batches is prepared in one worker process when the
+    machine has more than one core (CI has two), and stores what an import without one does."""
+    path = first_file(tmp_path)
+    call_command("dossiers", "import", str(path), "--batch-size", "3", "--json")
+    (report,) = json.loads(capsys.readouterr().out)
+    cores = len(os.sched_getaffinity(0))
+    assert report["workers"] == (1 if cores > 1 else 0)
+    assert (report["accepted"], report["quarantined"]) == (11, 7)
+    with_worker = dump()
+    forget()
+    call_command("dossiers", "import", str(path), "--batch-size", "3", "--jobs", "0", "--json")
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["workers"] == 0
+    assert dump() == with_worker
+    # A file of one batch is not worth a process.
+    forget()
+    call_command("dossiers", "import", str(path), "--json")
+    assert json.loads(capsys.readouterr().out)[0]["workers"] == 0

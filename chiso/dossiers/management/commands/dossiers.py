@@ -72,8 +72,9 @@ class Command(BaseCommand):
         imp.add_argument(
             "--jobs",
             type=int,
-            default=0,
-            help="processes that read, check and derive batches while this one writes (0: none)",
+            default=None,
+            help="processes that read, check and derive batches while this one writes (0: none;"
+            " default: one when the file has several batches and the machine several cores)",
         )
         imp.add_argument("--json", action="store_true")
         rec = sub.add_parser(
