@@ -162,9 +162,10 @@ def _dossier_counts(campaign: Campaign) -> dict[int, int]:
     """N per agency: dossiers (one-stop-shop transactions) received in the campaign's year,
     the N of the Ministry's formula when the dossier module holds that year."""
     from chiso.dossiers.models import Dossier
+    from chiso.surveys.actions.sampling import received_in_year
 
     rows = (
-        Dossier.objects.filter(agency__in=campaign.agencies.all(), received_at__year=campaign.year)
+        Dossier.objects.filter(received_in_year(campaign.year), agency__in=campaign.agencies.all())
         .values("agency")
         .annotate(n=Count("pk"))
     )
