@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import getpass
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
 from django.db import models
 
-from chiso.audit.models import AuditEvent
+from chiso.audit.models import AuditEvent, AuditEventAgency
 
 
 def _jsonable(value: Any) -> Any:
@@ -44,11 +45,16 @@ def record(
     agency_id: int | None = None,
     reason: str = "",
     data: dict[str, Any] | None = None,
+    agency_ids: Iterable[int] = (),
 ) -> AuditEvent:
     """Write one audit row. ``action`` is a dotted name such as ``"framework.published"``;
-    ``data`` holds old/new values or a summary and is stored as JSON (Decimals as strings)."""
+    ``data`` holds old/new values or a summary and is stored as JSON (Decimals as strings).
+
+    ``agency_id`` is the agency the event is about; ``agency_ids`` the agencies of an event
+    about several (a round's cancellation), each found by the list filtered by it and by its
+    own users (:func:`chiso.audit.models.about_agencies`)."""
     user = actor if actor is not None and getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         actor=user,
         actor_label=actor_label(actor),
         action=action,
@@ -59,3 +65,9 @@ def record(
         reason=reason,
         data=_jsonable(data or {}),
     )
+    several = sorted(set(agency_ids))
+    if several:
+        AuditEventAgency.objects.bulk_create(
+            AuditEventAgency(event=event, agency_id_ref=pk) for pk in several
+        )
+    return event

@@ -140,10 +140,17 @@ def _plain(value: Any, key: str = "", agencies: Mapping[int, str] | None = None)
         # PostgreSQL's jsonb keeps keys in its own order: put stages in the round's order.
         order = _stage_order()
         items = sorted(value.items(), key=lambda kv: order.get(kv[0], len(order)))
-        return ", ".join(f"{label_of(k)}: {_plain(v, key, agencies)}" for k, v in items)
+        # A record's own agency or stage (a cancelled round's extensions) is named as such.
+        return ", ".join(f"{label_of(k)}: {_plain(v, _inner(key, k), agencies)}" for k, v in items)
     if isinstance(value, list):
         return ", ".join(_plain(v, key, agencies) for v in value) or "—"
     return str(value)
+
+
+def _inner(key: str, inner: str) -> str:
+    """The key a value inside a record under ``key`` is shown by: its own when it is an agency
+    or a stage, else the record's (a mapping of stages to dates, of ids to codes)."""
+    return inner if inner in AGENCY_ID_KEYS or inner in STAGE_KEYS else key
 
 
 def label_of(key: str, labels: Mapping[str, str] | None = None) -> str:
@@ -171,6 +178,7 @@ def describe_details(
     """
     data = dict(data or {})
     old, new = data.get("old"), data.get("new")
+    pairs: dict[str, list[Any]] = {}
     # A record created has no old one: stored as None, {} or [] depending on the action.
     if isinstance(new, dict) and (not old or isinstance(old, dict)):
         # A record replaced by another: one "key: old → new" per key that changed.
@@ -184,7 +192,10 @@ def describe_details(
         if value is None:  # e.g. the "adjustment" of a file attached to an item: nothing to say
             continue
         name = label_of(key, labels)
-        if isinstance(value, list) and len(value) == 2 and key not in LIST_KEYS:
+        # Agency ids stored as a list are the agencies of the row (a cancelled round's), not an
+        # [old, new] pair: only a record replaced by another gives an agency's old → new.
+        listed = key in LIST_KEYS or (key in AGENCY_ID_KEYS and key not in pairs)
+        if isinstance(value, list) and len(value) == 2 and not listed:
             before, after = _plain(value[0], key, agencies), _plain(value[1], key, agencies)
             parts.append(f"{name}: {before} → {after}")
         else:

@@ -36,7 +36,7 @@ from chiso.assessments.models import (
     Round,
 )
 from chiso.audit.exporting import action_label, agency_names, describe_details, export_xlsx
-from chiso.audit.models import AuditEvent
+from chiso.audit.models import AuditEvent, AuditEventAgency, about_agencies
 from chiso.org.models import Agency
 from chiso.results.models import ResultSet
 
@@ -48,17 +48,23 @@ DATE_HINT = gettext_lazy("dd/mm/yyyy")
 def visible_events(user: Any) -> QuerySet[AuditEvent]:
     """The rows this user may read; PermissionDenied for everyone else.
 
-    An agency's users do not see the appraisers' and the council's rows about their assessment
-    before its page shows those marks (:mod:`chiso.assessments.visibility`).
+    An agency's users read the rows about their agencies, also those about several agencies
+    among them (a round's cancellation), but not the appraisers' and the council's rows about
+    their assessment before its page shows those marks (:mod:`chiso.assessments.visibility`).
     """
     if scope.is_reform_office(user):
         return AuditEvent.objects.all()
     if scope.has_role(user, Role.FOCAL_OFFICER, Role.AGENCY_LEADER):
         agency_ids = scope.own_agency_ids(user)
-        return AuditEvent.objects.filter(agency_id_ref__in=agency_ids).exclude(
+        return AuditEvent.objects.filter(about_agencies(agency_ids)).exclude(
             _not_yet_shown(agency_ids)
         )
     raise PermissionDenied
+
+
+def reader_agencies(user: Any) -> set[int] | None:
+    """The agencies whose rows an agency's user reads; None for the reform office (all)."""
+    return None if scope.is_reform_office(user) else set(scope.own_agency_ids(user))
 
 
 def _not_yet_shown(agency_ids: Any) -> Q:
@@ -116,13 +122,29 @@ def round_filter(rnd: Round) -> Q:
     return q
 
 
-def _shown_data(event: AuditEvent) -> dict[str, Any]:
+def _shown_data(event: AuditEvent, own: set[int] | None = None) -> dict[str, Any]:
     """The row's data without the round's id of an assignment row: it is there for
-    :func:`round_filter`, and the round is what the page is filtered by, not a change."""
+    :func:`round_filter`, and the round is what the page is filtered by, not a change.
+
+    ``own``: the agencies of an agency's user (None: the reform office reads everything). A
+    row about several agencies (a round's cancellation) then keeps, of its lists of records
+    per agency (extensions, removed files), only those of the user's agencies."""
     data = dict(event.data or {})
     if event.object_type == AppraiserAssignment._meta.label_lower:
         data.pop("round", None)
+    if own is not None and event.agency_id_ref is None:
+        for key, value in list(data.items()):
+            if isinstance(value, list) and value and all(_per_agency(v) for v in value):
+                kept = [v for v in value if v["agency_id"] in own]
+                if kept:
+                    data[key] = kept
+                else:
+                    del data[key]
     return data
+
+
+def _per_agency(value: Any) -> bool:
+    return isinstance(value, dict) and "agency_id" in value
 
 
 class FilterForm(forms.Form):
@@ -148,7 +170,13 @@ class FilterForm(forms.Form):
     def __init__(self, events: QuerySet[AuditEvent], user: Any, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
         every = str(gettext_lazy("All"))
-        agencies = Agency.objects.filter(pk__in=events.values("agency_id_ref")).order_by("name")
+        # Also the agencies of rows about several (for an agency's user: their own only).
+        listed = AuditEventAgency.objects.all()
+        if not scope.is_reform_office(user):
+            listed = listed.filter(agency_id_ref__in=scope.own_agency_ids(user))
+        agencies = Agency.objects.filter(
+            Q(pk__in=events.values("agency_id_ref")) | Q(pk__in=listed.values("agency_id_ref"))
+        ).order_by("name")
         round_field = self.fields["round"]
         agency_field = self.fields["agency"]
         assert isinstance(round_field, forms.ModelChoiceField)
@@ -178,7 +206,7 @@ class FilterForm(forms.Form):
         if data.get("round"):
             events = events.filter(round_filter(data["round"]))
         if data.get("agency"):
-            events = events.filter(agency_id_ref=data["agency"].pk)
+            events = events.filter(about_agencies([data["agency"].pk]))
         if data.get("action"):
             events = events.filter(action=data["action"])
         if data.get("user"):
@@ -197,10 +225,10 @@ def _filtered(request: HttpRequest) -> tuple[FilterForm, QuerySet[AuditEvent]]:
     return form, form.apply(events).select_related("actor").order_by("-at", "-id")
 
 
-def _for_export(events: QuerySet[AuditEvent]) -> Iterator[AuditEvent]:
+def _for_export(events: QuerySet[AuditEvent], own: set[int] | None) -> Iterator[AuditEvent]:
     """The rows with the data the page shows (:func:`_shown_data`), changed in memory only."""
     for event in events.iterator():
-        event.data = _shown_data(event)
+        event.data = _shown_data(event, own)
         yield event
 
 
@@ -208,6 +236,7 @@ def _for_export(events: QuerySet[AuditEvent]) -> Iterator[AuditEvent]:
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
     form, events = _filtered(request)
+    own = reader_agencies(request.user)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     names = agency_names(page.object_list)
     rows = [
@@ -215,7 +244,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "event": e,
             "at": timezone.localtime(e.at),
             "agency": names.get(e.agency_id_ref) if e.agency_id_ref is not None else "",
-            "change": describe_details(_shown_data(e), agencies=names),
+            "change": describe_details(_shown_data(e, own), agencies=names),
         }
         for e in page.object_list
     ]
@@ -234,7 +263,8 @@ def event_export(request: HttpRequest) -> HttpResponse:
     """The filtered rows (all pages) as XLSX, headers in the page's language."""
     _form, events = _filtered(request)
     lang = "en" if (get_language() or "vi").startswith("en") else "vi"
-    response = HttpResponse(export_xlsx(_for_export(events), lang), content_type=XLSX_TYPE)
+    own = reader_agencies(request.user)
+    response = HttpResponse(export_xlsx(_for_export(events, own), lang), content_type=XLSX_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="nhat-ky-{stamp}.xlsx"'
     return response

@@ -11,6 +11,7 @@ the same person twice.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -18,11 +19,19 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Count, QuerySet
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from chiso.accounts.models import Role
-from chiso.assessments.models import Assessment, Deadline, Round
+from chiso.assessments.models import (
+    AppraiserAssignment,
+    Assessment,
+    Deadline,
+    DeadlineExtension,
+    Round,
+    effective_deadline,
+)
 from chiso.notifications.actions import notify
 from chiso.notifications.models import Notification
 
@@ -88,23 +97,35 @@ def deadline_name(stage: str) -> str:
     return str(field.verbose_name)
 
 
+def _change_line(stage: str, old: Any, new: Any) -> str:
+    return _("%(deadline)s: %(old)s → %(new)s") % {
+        "deadline": deadline_name(stage),
+        "old": day(old),
+        "new": day(new),
+    }
+
+
+# The deadlines of the appraisers' own work (docs/evaluation-round.md: they appraise in rounds
+# 1 and 2). The explanation is the agencies' and the council's decisions are recorded by the
+# reform office, so those dates are not theirs to be told of.
+APPRAISAL_DEADLINES = (Deadline.APPRAISAL_1, Deadline.APPRAISAL_2)
+
+
 def deadlines_changed(
     rnd: Round, changed: dict[str, list[Any]], *, event_id: int
 ) -> list[Notification]:
     """Tell the people :func:`round_opened` told that the round's deadlines were corrected
     (review s7 M3), naming each old → new date; an agency whose own extension is still later
-    is told that its date stands. ``event_id`` (the audit row) keeps two corrections apart."""
+    is told that its date stands. When an appraisal deadline moved, the round's appraisers are
+    told too (:func:`appraisal_deadlines_changed`). ``event_id`` (the audit row) keeps two
+    corrections apart."""
     created: list[Notification] = []
     with translation.override(settings.LANGUAGE_CODE):
         for assessment in rnd.assessments.select_related("agency"):
             agency = assessment.agency
             lines = []
             for stage, (old, new) in changed.items():
-                line = _("%(deadline)s: %(old)s → %(new)s") % {
-                    "deadline": deadline_name(stage),
-                    "old": day(old),
-                    "new": day(new),
-                }
+                line = _change_line(stage, old, new)
                 own = rnd.deadline(stage, agency.pk)
                 if own != new:
                     line += " " + _("(your agency's extension to %(date)s stands)") % {
@@ -120,6 +141,61 @@ def deadlines_changed(
                 % {"agency": agency.name, "changes": "; ".join(lines)},
                 link=assessment_link(assessment),
                 dedup_key=f"deadlines-changed:{event_id}:{assessment.pk}",
+            )
+    return created + appraisal_deadlines_changed(rnd, changed, event_id=event_id)
+
+
+def appraisal_deadlines_changed(
+    rnd: Round, changed: dict[str, list[Any]], *, event_id: int
+) -> list[Notification]:
+    """Tell each active appraiser assigned in the round (whose worklist lists it), once per
+    correction, the appraisal deadlines that moved (old → new); nothing when none of
+    :data:`APPRAISAL_DEADLINES` changed. An agency they appraise whose own extension of that
+    stage is still later is named with its date, as the agency itself is told."""
+    moved = [stage for stage in APPRAISAL_DEADLINES if stage in changed]
+    if not moved:
+        return []
+    extended = {
+        (agency_id, stage): date
+        for agency_id, stage, date in DeadlineExtension.objects.filter(
+            round=rnd, stage__in=moved
+        ).values_list("agency_id", "stage", "new_date")
+    }
+    appraisers: dict[int, Any] = {}
+    agencies: dict[int, dict[int, Any]] = defaultdict(dict)
+    assignments = AppraiserAssignment.objects.filter(round=rnd, user__is_active=True)
+    for assignment in assignments.select_related("user", "agency").order_by("agency__name"):
+        appraisers[assignment.user_id] = assignment.user
+        agencies[assignment.user_id][assignment.agency_id] = assignment.agency
+    created: list[Notification] = []
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _(
+            "The appraisal deadlines of the %(year)s evaluation of %(block)s have changed"
+        ) % {
+            "year": rnd.year,
+            "block": rnd.block.name,
+        }
+        for user_pk, user in appraisers.items():
+            lines = []
+            for stage in moved:
+                old, new = changed[stage]
+                line = _change_line(stage, old, new)
+                for agency in agencies[user_pk].values():
+                    own = effective_deadline(new, extended.get((agency.pk, stage)))
+                    if own != new:
+                        line += " " + _("(the extension of %(agency)s to %(date)s stands)") % {
+                            "agency": agency.name,
+                            "date": day(own),
+                        }
+                lines.append(line)
+            created += notify(
+                [user],
+                kind="deadlines_changed",
+                title=title,
+                body=_("The reform office corrected the appraisal deadlines: %(changes)s.")
+                % {"changes": "; ".join(lines)},
+                link=reverse("assessments:worklist"),
+                dedup_key=f"deadlines-changed:{event_id}:appraisal",
             )
     return created
 

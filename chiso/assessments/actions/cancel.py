@@ -262,7 +262,17 @@ def cancel_round(rnd: Round, *, reason: str, actor: Any) -> AuditEvent:
     problem = cancel_problem(rnd)
     if problem:
         raise NotCancellable(problem)
-    event = record(CANCELLED, actor=actor, obj=rnd, reason=reason.strip(), data=snapshot(rnd))
+    data = snapshot(rnd)
+    # The row concerns every agency of the round: the audit list filtered by any of them, and
+    # their own users, find it (chiso.audit.models.AuditEventAgency).
+    event = record(
+        CANCELLED,
+        actor=actor,
+        obj=rnd,
+        reason=reason.strip(),
+        data=data,
+        agency_ids=data["agency_id"],
+    )
     triggers.round_cancelled(rnd, reason=reason.strip(), event_id=event.pk)
     # Every row of the round hangs on it with on_delete=CASCADE (extensions, assessments,
     # entries, appraiser assignments, removed evidence); live evidence and bonus/penalty rows
