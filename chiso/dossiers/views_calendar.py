@@ -104,7 +104,7 @@ def _source(row: CalendarDay | None, event: AuditEvent | None, shipped: bool | N
         return _("Local entry (no audit row)")
     if shipped is not None:
         return _("Announced swap shipped with chiso")
-    return _("National holidays (the holidays package)")
+    return _("National public holidays (Labour Code 2019, Article 112)")
 
 
 def _kind(day: datetime.date, working: bool, public: Any, in_lieu: bool) -> Promise:

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Case, Prefetch, Q, QuerySet, When
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from chiso.accounts import scope
 from chiso.accounts.models import AGENCY_ROLES
@@ -90,31 +91,98 @@ def visible_agency(user: Any, code: str) -> Agency | None:
     return agency
 
 
+@dataclass(frozen=True)
+class LineageRow:
+    """One row of an agency's lineage table: ``label`` names the change as the page says it,
+    ``together`` the other units consolidated with the predecessor (empty unless consolidated)."""
+
+    link: Lineage
+    label: str
+    together: list[Agency]
+
+
+def is_consolidation(link: Lineage, merged_the_same_day: int) -> bool:
+    """Whether a merger link is a consolidation (hợp nhất) rather than a merger (sáp nhập).
+
+    Nghị định 158/2018/NĐ-CP, Điều 2: in a hợp nhất two or more units end and together form a
+    NEW unit; in a sáp nhập units are absorbed into one that already existed. The registry stores
+    both as ``merged_into``, so the difference is read from the data: the successor starts on
+    the day of the change and at least two units were merged into it that day.
+    """
+    start = link.successor.valid_from
+    return (
+        link.kind == Lineage.Kind.MERGED_INTO
+        and start is not None
+        and start >= link.effective_date
+        and merged_the_same_day >= 2
+    )
+
+
+def lineage_rows(links: list[Lineage], *, name_partners: bool) -> list[LineageRow]:
+    """The links (with predecessor and successor loaded) as table rows, consolidations named.
+    ``name_partners``: fill ``together`` (on a predecessor's page; the successor's page lists
+    every consolidated unit in its own rows already)."""
+    merged = Lineage.objects.filter(
+        kind=Lineage.Kind.MERGED_INTO, successor__in={ln.successor_id for ln in links}
+    ).select_related("predecessor")
+    partners: dict[tuple[int, datetime.date], list[Agency]] = {}
+    for other in merged.order_by("predecessor__name"):
+        partners.setdefault((other.successor_id, other.effective_date), []).append(
+            other.predecessor
+        )
+    rows = []
+    for ln in links:
+        group = partners.get((ln.successor_id, ln.effective_date), [])
+        if is_consolidation(ln, len(group)):
+            label = gettext("consolidated into")
+            together = [a for a in group if a.pk != ln.predecessor_id] if name_partners else []
+        else:
+            label, together = ln.get_kind_display(), []
+        rows.append(LineageRow(link=ln, label=label, together=together))
+    return rows
+
+
 @dataclass
 class AgencyRecord:
     """Everything the agency page shows. ``linkable`` holds the ids of the related agencies
-    (parent, children, lineage) that the user may open; ``children`` lists only those."""
+    (parent, children, lineage, inherited units) that the user may open; ``children`` lists
+    only those. ``earlier_units``: for an agency that began with a merger, split or renaming,
+    the inherited units, latest ended first, that the page points to for the results and leaders
+    of the years before it existed (empty for an agency that existed before, e.g. one that
+    absorbed others: its earlier years are its own)."""
 
     agency: Agency
     children: list[Agency]
     incoming: list[Lineage]
     outgoing: list[Lineage]
+    history: list[LineageRow]
     inherits: list[Agency]
+    earlier_units: list[Agency]
     linkable: set[int]
     blocks: QuerySet[Block]
     positions: QuerySet[Position]
     scores: QuerySet[AgencyScore]
 
 
+def _earlier_units(agency: Agency, incoming: list[Lineage], inherits: list[Agency]) -> list[Agency]:
+    began = agency.valid_from
+    if began is None or not any(began >= ln.effective_date for ln in incoming):
+        return []
+    by_name = sorted(inherits, key=lambda a: a.name)
+    return sorted(by_name, key=lambda a: a.valid_to or datetime.date.max, reverse=True)
+
+
 def agency_record(user: Any, agency: Agency) -> AgencyRecord:
     """The record of an agency ``user`` may see (check with :func:`visible_agency` first)."""
-    incoming = list(agency.predecessor_links.select_related("predecessor"))
-    outgoing = list(agency.successor_links.select_related("successor"))
+    incoming = list(agency.predecessor_links.select_related("predecessor", "successor"))
+    outgoing = list(agency.successor_links.select_related("predecessor", "successor"))
     children = list(agency.children.select_related("type").order_by("name"))
+    inherits = agency.predecessors()
     related = {
         *(ln.predecessor_id for ln in incoming),
         *(ln.successor_id for ln in outgoing),
         *(c.pk for c in children),
+        *(a.pk for a in inherits),
         agency.parent_id,
     }
     linkable = set(
@@ -127,7 +195,10 @@ def agency_record(user: Any, agency: Agency) -> AgencyRecord:
         children=[c for c in children if c.pk in linkable],
         incoming=incoming,
         outgoing=outgoing,
-        inherits=agency.predecessors(),
+        history=lineage_rows(incoming, name_partners=False)
+        + lineage_rows(outgoing, name_partners=True),
+        inherits=inherits,
+        earlier_units=_earlier_units(agency, incoming, inherits),
         linkable=linkable,
         blocks=agency.blocks.order_by("-year", "order"),
         positions=agency.positions.select_related("person", "agency")

@@ -3,7 +3,7 @@
 What is public — the numbers announced at the province's results conference, nothing more:
 
 - per year: the mean CCHC index and its change, and per block the class counts and the ranking
-  (rank, agency, index %, class, last year's index);
+  (rank, agency, index %, class, and last year's index when the block has one);
 - per agency: rank, index, class, index before bonus/penalty, bonus, penalty, the points and
   index of each top-level field, and each leader's name, role, assigned fields, score and class;
 - the verification code (snapshot sequence and hash prefix) of every published set.
@@ -43,11 +43,15 @@ def _block(result_set: ResultSet, sets: QuerySet[ResultSet]) -> dict[str, Any]:
     previous = previous_scores(result_set, sets)
     scale = [b["label"] for b in result_set.framework.settings.get("classification", [])]
     scores = result_set.scores.select_related("agency").order_by("rank", "agency__name")
+    rows = [{"score": s, "previous": previous.get(s.agency_id)} for s in scores]
     return {
         "result_set": result_set,
         "snapshot": _snapshot(result_set),
         "counts": [(label, result_set.class_counts.get(label, 0)) for label in scale],
-        "rows": [{"score": s, "previous": previous.get(s.agency_id)} for s in scores],
+        "rows": rows,
+        # Last year's column only when some unit of the block has a result that year: a
+        # column of dashes tells a reader nothing.
+        "has_previous": any(row["previous"] is not None for row in rows),
     }
 
 

@@ -66,7 +66,7 @@ def test_it_shows_an_agency_with_its_lineage_blocks_and_leaders(client: Client, 
         "Sở Xây dựng (sau hợp nhất)",
         "000.00.21.H48.1",
         "Sở Giao thông vận tải",  # a predecessor
-        "sáp nhập vào",
+        "hợp nhất thành",  # two units ended and formed this new one (a consolidation)
         "01/03/2025",
         "Khối sở",
         "Nguyễn Văn An",
