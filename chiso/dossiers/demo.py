@@ -31,7 +31,7 @@ from chiso.dossiers.demo_inputs import build_petitions_and_inputs
 from chiso.dossiers.ingest import ingest_records
 from chiso.dossiers.models import Dossier, Procedure, ProcessStep, ProcessTemplate
 from chiso.dossiers.workcalendar import WorkCalendar, local
-from chiso.org.models import Agency
+from chiso.org.models import Agency, Lineage
 
 SEED = 766
 YEAR = 2024
@@ -364,27 +364,55 @@ def _records(cal: WorkCalendar, agencies: dict[str, Agency]) -> Iterator[dict[st
             yield rec
 
 
+def agencies_today(agencies: dict[str, Agency], today: datetime.date) -> dict[str, Agency]:
+    """Each agency of the demo's procedures, or the agency that took over its work by
+    ``today`` (the 2025 mergers' successors, Lineage); agencies abolished with no successor
+    (the districts, 30/06/2025) are left out: nobody receives their dossiers today."""
+    out = {}
+    for code, agency in agencies.items():
+        current: Agency | None = agency
+        seen = set()
+        while current is not None and not current.is_valid_on(today) and current.pk not in seen:
+            seen.add(current.pk)
+            link = (
+                Lineage.objects.filter(predecessor=current)
+                .select_related("successor")
+                .order_by("-effective_date")
+                .first()
+            )
+            current = link.successor if link is not None else None
+        if current is not None and current.is_valid_on(today):
+            out[code] = current
+    return out
+
+
 def _open_records(
     cal: WorkCalendar, agencies: dict[str, Agency], today: datetime.date
 ) -> Iterator[dict[str, Any]]:
-    """Dossiers still being processed today, due over the next working days, for every agency
-    of the demo (the "due soon" lists). Their codes do not carry a date: a later run re-sends
-    them with dates moved to its own day, so a demo database always has some."""
+    """Dossiers still being processed today, due over the next working days, for every agency of the demo that exists today (the "due soon" lists); ``agencies``
+    maps the procedures' owners to the agency that receives their dossiers today. Their codes
+    do not carry a date: a later run re-sends them with dates moved to its own day, so a demo
+    database always has some."""
     rng = random.Random(SEED)
     day = cal.day_minutes
     # The opening of today, or of the next working day.
     base = cal.clock_start(datetime.datetime.combine(today, datetime.time(0, 0)))
+    # The opening of the working day before: in the past whatever the hour, and the same all
+    # day, so that a second build the same day re-sends the same dossiers.
+    latest_receipt = cal.moment_at(cal.position(base) - day)
     for code, _n, _f, _fn, limit, _eligible, fee, _paper, owners, _count, _late in PROCEDURES:
         offsets = OPEN_DUE_IN + (OVERDUE_LAND if code == "D.DD.001" else ())
-        for owner in owners:
+        receivers = {agencies[o].code: agencies[o] for o in owners if o in agencies}
+        for receiver in receivers.values():
             for k, offset in enumerate(offsets):
                 due = cal.moment_at(cal.position(base) + round(offset * day))
-                received = cal.moment_at(cal.position(due) - limit * day)
+                # Received the legal time limit before its due date, but never after now (a
+                # dossier due beyond the limit was given a later date, e.g. by agreement).
+                received = min(cal.moment_at(cal.position(due) - limit * day), latest_receipt)
                 rec: dict[str, Any] = {
-                    "MaHoSo": f"{agencies[owner].electronic_id}-DANGXL-"
-                    f"{code[2:].replace('.', '')}{k:02d}",
+                    "MaHoSo": f"{receiver.electronic_id}-DANGXL-{code[2:].replace('.', '')}{k:02d}",
                     "MaTTHC": code,
-                    "DonViXuLy": owner,
+                    "DonViXuLy": receiver.code,
                     "TrangThaiHoSo": 4,  # being processed (đang xử lý)
                     "KenhThucHien": 2 if rng.random() < 0.6 else 1,
                     "NgayTiepNhan": _fmt(received),
@@ -428,5 +456,5 @@ def build_dossiers(progress: Callable[[str], Any] = print) -> None:
         count = ingest_records(_records(cal, agencies))
         progress(f"  {count} hồ sơ TTHC năm {YEAR}")
     today = local(timezone.now()).date()
-    opened = ingest_records(_open_records(cal, agencies, today))
+    opened = ingest_records(_open_records(cal, agencies_today(agencies, today), today))
     progress(f"  {opened} hồ sơ đang giải quyết, hẹn trả trong những ngày tới")

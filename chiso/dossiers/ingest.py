@@ -64,7 +64,7 @@ from chiso.dossiers.models import (
     QuarantinedRow,
     StepEvent,
 )
-from chiso.dossiers.parsing import ParsedDossier, parse_record
+from chiso.dossiers.parsing import Lifetime, ParsedDossier, parse_record
 from chiso.dossiers.rules import (
     DossierInput,
     PauseInput,
@@ -180,10 +180,15 @@ class Context:
         self.as_of = local(timezone.now())
         agencies = Agency.objects.all() if agency is None else Agency.objects.filter(pk=agency.pk)
         self.agencies: dict[str, int] = {}
+        self.lifetimes: dict[int, Lifetime] = {}
         for a in agencies:
             self.agencies[a.code] = a.pk
             if a.electronic_id:
                 self.agencies[a.electronic_id] = a.pk
+            if a.valid_from is not None or a.valid_to is not None:
+                self.lifetimes[a.pk] = (a.valid_from, a.valid_to)
+        # A receipt later than now is a sender's mistake; an hour allows for clocks that differ.
+        self.latest = timezone.now() + datetime.timedelta(hours=1)
         self.procedures = {p.code: p for p in Procedure.objects.all()}
         self.allotments: dict[tuple[int, int], tuple[int, str]] = {}
         minutes = self.calendar.day_minutes
@@ -203,6 +208,8 @@ class Context:
             procedures=self.procedures,
             allotments=self.allotments,
             day_minutes=self.calendar.day_minutes,
+            lifetimes=self.lifetimes,
+            latest=self.latest,
         )
 
 
@@ -735,7 +742,9 @@ def _json_record(line: str) -> dict[str, Any] | str:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as e:
-        return _("not valid JSON (%(error)s)") % {"error": e.msg}
+        # The json module's message is English ("Unterminated string…"): the column is what
+        # helps whoever fixes the line.
+        return _("not valid JSON (error at column %(column)s)") % {"column": e.colno}
     return value if isinstance(value, dict) else _("not a JSON object")
 
 

@@ -22,10 +22,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from chiso.dossiers.models import Procedure, Role
-from chiso.dossiers.workcalendar import aware
+from chiso.dossiers.workcalendar import aware, local
 
 DATE_FORMATS = (
     "%Y%m%d%H%M%S",  # the DVCQG sync format
@@ -210,6 +211,30 @@ class _Reader:
         return self.text(name, data).lower() in ("1", "true", "co", "có")
 
 
+Lifetime = tuple[datetime.date | None, datetime.date | None]
+
+
+def _check_lifetime(r: _Reader, code: str, lifetime: Lifetime | None, day: datetime.date) -> None:
+    """A dossier is received by an agency that exists that day: after a merger (2025) the
+    successor receives them, and a record naming the old agency is a mistake of the sender."""
+    if lifetime is None:
+        return
+    first, last = lifetime
+    shown = {"code": code, "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
+    if last is not None and day > last:
+        shown["end"] = formats.date_format(last, "SHORT_DATE_FORMAT")
+        r.fail(
+            "DonViXuLy",
+            _("agency '%(code)s' no longer existed on %(day)s (it ended on %(end)s)") % shown,
+        )
+    elif first is not None and day < first:
+        shown["start"] = formats.date_format(first, "SHORT_DATE_FORMAT")
+        r.fail(
+            "DonViXuLy",
+            _("agency '%(code)s' did not exist yet on %(day)s (it started on %(start)s)") % shown,
+        )
+
+
 def parse_record(
     record: dict[str, Any],
     *,
@@ -217,10 +242,14 @@ def parse_record(
     procedures: dict[str, Procedure],
     allotments: dict[tuple[int, int], tuple[int, str]],
     day_minutes: int,
+    lifetimes: dict[int, Lifetime] | None = None,
+    latest: datetime.datetime | None = None,
 ) -> ParsedDossier | list[str]:
     """One record as a :class:`ParsedDossier`, or its problems. ``agencies`` maps codes and
     electronic IDs to agency ids; ``allotments`` maps (procedure id, step number) to the
-    current template's (allotted working minutes, role)."""
+    current template's (allotted working minutes, role); ``lifetimes`` an agency id to its
+    first and last day (None: open), outside which it receives no dossier; ``latest`` is the
+    latest moment a receipt, end of processing or return may have (now, give or take clocks)."""
     r = _Reader(record)
     code = r.text("MaHoSo", required=True)
     if len(code) > 60:
@@ -243,6 +272,17 @@ def parse_record(
     for name, moment in (("NgayKetThucXuLy", finished), ("NgayTra", returned)):
         if received and moment and moment < received:
             r.fail(name, _("is before the receipt date"))
+    if latest is not None:
+        for name, moment in (
+            ("NgayTiepNhan", received),
+            ("NgayKetThucXuLy", finished),
+            ("NgayTra", returned),
+        ):
+            if moment is not None and moment > latest:
+                shown = formats.date_format(local(moment), "SHORT_DATETIME_FORMAT")
+                r.fail(name, _("%(moment)s is in the future") % {"moment": shown})
+    if received is not None and agency_id is not None and lifetimes is not None:
+        _check_lifetime(r, agency_code, lifetimes.get(agency_id), local(received).date())
     fees = [r.number("Gia", item) or Decimal(0) for item in r.items("DanhSachLePhi")]
     results = r.items("DanhSachGiayToKetQua")
     components = r.items("TaiLieuNop")

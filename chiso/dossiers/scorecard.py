@@ -435,6 +435,8 @@ def build(
         for n in result.nodes.values()
     ]
     sources = {n: src for n, src in sources.items() if n in values}
+    if not values:  # nothing measured or imported: no score, rather than 0 points "Yếu"
+        return ScoreCard(period, code, name, c, metrics, None, None, groups, sources)
     return ScoreCard(
         period, code, name, c, metrics, result.final, result.classification, groups, sources
     )

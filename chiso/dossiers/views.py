@@ -28,6 +28,7 @@ from chiso.accounts import scope
 from chiso.accounts.models import Role
 from chiso.dossiers import jobs, queries
 from chiso.dossiers.catalogue import export_procedures
+from chiso.dossiers.conf import rule_settings
 from chiso.dossiers.models import Dossier, Procedure
 from chiso.dossiers.models import Role as StepRole
 from chiso.dossiers.periods import read_period
@@ -124,7 +125,15 @@ def _card_context(card: ScoreCard, trend: dict[str, list[Any]]) -> dict[str, Any
             if "." not in g["code"]
         ],
         **_trend_context(trend),
+        "portal_extended": _portal_extended(),
     }
+
+
+def _portal_extended() -> bool:
+    """Whether on-time rates follow the portal's extended view (an apology letter's new date
+    counts, R7 in docs/dossiers.md) while late counts stay against the original due date: the
+    pages then say so, or "360 late" beside "97 % on time" reads as a contradiction."""
+    return rule_settings().portal_view == "extended"
 
 
 def _scope_q(request: HttpRequest) -> Q:
@@ -214,6 +223,7 @@ def field_page(request: HttpRequest, field_code: str) -> HttpResponse:
             **_trend_context(queries.monthly_trend(where, period.year)),
             "procedures": queries.late_by_procedure(where, period),
             "causes": queries.delay_causes(where, period),
+            "portal_extended": _portal_extended(),
         },
     )
 
