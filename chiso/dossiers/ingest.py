@@ -856,7 +856,7 @@ def automatic_workers(lines: int, batch_size: int) -> int:
     """One worker process when the file has more than one batch to import and this process may
     run on more than one core: preparing the next batch there while this one writes took an
     import from 3,958 to 6,120 dossiers/s on 2 cores, and a second worker was slower
-    (docs/performance.md, "Ingest: write ceiling, fast path, worker processes")."""
+    (docs/performance.md, "A quiet machine: 10⁵ on SQLite")."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return 1 if lines > batch_size and (cores or 1) > 1 else 0
 
