@@ -166,6 +166,8 @@ class ImportReport:
     seconds: float = 0.0
     copies_kept: int = 0  # block copies kept at the end (stored_inputs.keep_copies)
     workers: int = 0  # processes that prepared batches besides this one
+    run_id: int | None = None  # the file's ImportRun: its QuarantinedRow rows give the reasons
+    resumed_after: int = 0  # the last line an earlier run had committed (0: none)
 
     def as_dict(self) -> dict[str, Any]:
         return dict(self.__dict__)
@@ -785,7 +787,7 @@ def import_file(
     run, _created = ImportRun.objects.get_or_create(
         file_hash=digest, defaults={"filename": str(path)}
     )
-    report = ImportReport(filename=str(path))
+    report = ImportReport(filename=str(path), run_id=run.pk, resumed_after=run.last_line)
     if run.done:
         report.already_done = True
         return report

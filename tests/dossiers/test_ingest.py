@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from chiso.audit.models import AuditEvent
 from chiso.dossiers import rollups
@@ -180,7 +180,9 @@ def test_the_command_prints_a_summary_and_a_progress_bar(
     catalogue: Any, tmp_path: Path, capsys: Any
 ) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", [record("H1"), record("H2", MaTTHC="x")])
-    call_command("dossiers", "import", str(path))
+    with pytest.raises(CommandError) as refused:  # a quarantined row: exit status 2
+        call_command("dossiers", "import", str(path))
+    assert refused.value.returncode == 2
     captured = capsys.readouterr()
     assert "1 hồ sơ nhận, 1 dòng lỗi" in captured.out
     assert "100,0%" in captured.err  # Vietnamese decimal comma

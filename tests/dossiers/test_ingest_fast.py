@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from chiso.dossiers.ingest import import_file
 from chiso.dossiers.models import Dossier, ImportRun, QuarantinedRow
@@ -216,7 +216,9 @@ def test_a_crash_in_the_fast_path_resumes_without_loss_or_double_counting(
 def test_the_command_imports_with_worker_processes(
     catalogue: Any, tmp_path: Path, capsys: Any
 ) -> None:
-    call_command("dossiers", "import", str(first_file(tmp_path)), "--jobs", "2")
+    with pytest.raises(CommandError) as refused:  # quarantined rows: exit status 2
+        call_command("dossiers", "import", str(first_file(tmp_path)), "--jobs", "2")
+    assert refused.value.returncode == 2
     assert "11 hồ sơ nhận, 7 dòng lỗi" in capsys.readouterr().out
     assert Dossier.objects.count() == 8
 
@@ -227,18 +229,21 @@ def test_the_command_prepares_batches_in_a_worker_by_itself_on_several_cores(
     """Without --jobs, a file of several batches is prepared in one worker process when the
     machine has more than one core (CI has two), and stores what an import without one does."""
     path = first_file(tmp_path)
-    call_command("dossiers", "import", str(path), "--batch-size", "3", "--json")
+    with pytest.raises(CommandError):  # the file has quarantined rows
+        call_command("dossiers", "import", str(path), "--batch-size", "3", "--json")
     (report,) = json.loads(capsys.readouterr().out)
     cores = len(os.sched_getaffinity(0))
     assert report["workers"] == (1 if cores > 1 else 0)
     assert (report["accepted"], report["quarantined"]) == (11, 7)
     with_worker = dump()
     forget()
-    call_command("dossiers", "import", str(path), "--batch-size", "3", "--jobs", "0", "--json")
+    with pytest.raises(CommandError):
+        call_command("dossiers", "import", str(path), "--batch-size", "3", "--jobs", "0", "--json")
     (report,) = json.loads(capsys.readouterr().out)
     assert report["workers"] == 0
     assert dump() == with_worker
     # A file of one batch is not worth a process.
     forget()
-    call_command("dossiers", "import", str(path), "--json")
+    with pytest.raises(CommandError):
+        call_command("dossiers", "import", str(path), "--json")
     assert json.loads(capsys.readouterr().out)[0]["workers"] == 0

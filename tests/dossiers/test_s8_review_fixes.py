@@ -138,3 +138,19 @@ def test_the_field_page_names_the_view_of_the_late_count_and_the_on_time_rate(
     assert (
         "hồ sơ giải quyết xong trước ngày hẹn mới trong thư xin lỗi được tính là đúng hạn" in html
     )
+
+
+def test_a_dossier_page_leads_back_to_its_agency_field_and_late_list(
+    world: Any, client: Client, tmp_path: Path
+) -> None:
+    make_procedures()
+    import_file(
+        write_jsonl(tmp_path / "d.jsonl", [record("LATE1", NgayKetThucXuLy="20240116090000")])
+    )
+    client.login(username="tuan", password=PASSWORD)
+    html = client.get("/dossiers/d/LATE1/").content.decode()
+    assert 'href="/dossiers/agency/stp/?period=2024"' in html
+    assert 'href="/dossiers/fields/DDAI/?period=2024"' in html
+    assert 'href="/dossiers/late/?period=2024&amp;agency=stp"' in html
+    for link in ("/dossiers/agency/stp/?period=2024", "/dossiers/fields/DDAI/?period=2024"):
+        assert client.get(link).status_code == 200

@@ -77,7 +77,7 @@ def test_the_command_prints_the_card_as_json(january: Any, capsys: Any) -> None:
     call_command("service-index", "--period", "2024-Q1", "--agency", "stp", "--json")
     data = json.loads(capsys.readouterr().out)
     assert data["metrics"]["dossier.on_time_rate"] == {
-        "numerator": "2",
+        "numerator": 2,
         "denominator": 4,
         "value": "50.00",
     }

@@ -1,6 +1,6 @@
 """``chiso dossiers``: the procedure catalogue, dossier ingest and recomputation.
 
-chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--jobs N] [--json]
+chiso dossiers import FILE… [--agency CODE] [--batch-size N] [--jobs N] [--errors PATH] [--json]
 chiso dossiers recompute [--rebuild-rollups | --open]
 chiso dossiers procedures FILE      (XLSX, CSV or JSON; see docs/dossiers.md)
 chiso dossiers templates FILE
@@ -8,11 +8,17 @@ chiso dossiers petitions FILE       (CSV, XLSX, JSON or JSON Lines)
 chiso dossiers inputs FILE          (the manual inputs of the 766 index, XLSX or CSV)
 chiso dossiers publish-facts YEAR
 chiso dossiers calendar-day DD/MM/YYYY --working|--off|--ordinary [--note TEXT]
+
+``import`` exits 0 when every row was accepted, 1 when it could not run (a file missing or
+unreadable, an unknown agency) and 2 (:data:`ROWS_QUARANTINED`) when it ran but quarantined
+rows, so that a cron job notices (docs/cli.md).
 """
 
 from __future__ import annotations
 
+import csv
 import datetime
+import difflib
 import json
 import sys
 import time
@@ -20,21 +26,68 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import QuerySet
 from django.utils import translation
+from django.utils.translation import gettext
 
 from chiso.dossiers.actions import CalendarDayRefused, set_calendar_day
 from chiso.dossiers.catalogue import import_procedures, import_templates
-from chiso.dossiers.ingest import BATCH_SIZE, import_file
+from chiso.dossiers.ingest import BATCH_SIZE, ImportReport, import_file
+from chiso.dossiers.models import QuarantinedRow
 from chiso.dossiers.petitions import import_petitions
 from chiso.dossiers.recompute import FullRecomputeNeeded, recompute
 from chiso.dossiers.scorecard import publish_facts
 from chiso.dossiers.serviceinputs import import_inputs
 from chiso.org.models import Agency
+from chiso.org.tabular import guard_formula
+
+ROWS_QUARANTINED = 2  # exit status of an import that quarantined rows (1: it could not run)
+SHOWN_ROWS = 20  # quarantined rows printed per file; --errors writes them all
+# The fields a dossier cannot do without (chiso.dossiers.parsing.parse_record): when these
+# are all a file's first row lacks, its header is the likely culprit.
+REQUIRED_FIELDS = ("MaHoSo", "MaTTHC", "DonViXuLy", "NgayTiepNhan", "TrangThaiHoSo")
+ERRORS_HEADER = ("tệp", "dòng", "lý do", "dữ liệu gốc")
 
 
 def vi_number(value: float) -> str:
     """A whole number grouped the Vietnamese way (84.088), as the command's words are."""
     return f"{value:,.0f}".replace(",", ".")
+
+
+def vi_decimal(value: float, places: int) -> str:
+    """A number with ``places`` decimals the Vietnamese way (1.234,5)."""
+    return f"{value:,.{places}f}".translate(str.maketrans(",.", ".,"))
+
+
+def header_hint(first: QuarantinedRow) -> str | None:
+    """Why a file of which no row was accepted may have failed as a whole: when its first
+    quarantined row lacks only required fields, the header probably misspells them
+    (CSV and XLSX columns are matched by their exact names, capitals included). None
+    otherwise."""
+    lacking = {
+        gettext("field %(field)s: %(message)s")
+        % {"field": name, "message": gettext("cannot be empty")}: name
+        for name in REQUIRED_FIELDS
+    }
+    problems = first.reason.split("; ")
+    if not all(p in lacking for p in problems):
+        return None
+    missing = [lacking[p] for p in problems]
+    try:
+        columns = [c for c in json.loads(first.raw) if c not in REQUIRED_FIELDS]
+    except (ValueError, TypeError):  # a line that was no record has no columns
+        columns = []
+    near = []
+    for name in missing:
+        close = difflib.get_close_matches(name, columns, n=1, cutoff=0.7)
+        if close:
+            near.append(f"'{close[0]}' → {name}")
+    return (
+        f"Gợi ý: không dòng nào được nhận và dòng {first.line} chỉ thiếu trường bắt buộc "
+        f"({', '.join(missing)}): có lẽ tên cột ở dòng tiêu đề bị viết sai (phân biệt chữ hoa, "
+        f"chữ thường). Các cột bắt buộc: {', '.join(REQUIRED_FIELDS)}."
+        + (f" Trong tệp có: {'; '.join(near)}?" if near else "")
+    )
 
 
 class ProgressBar:
@@ -75,6 +128,12 @@ class Command(BaseCommand):
             default=None,
             help="processes that read, check and derive batches while this one writes (0: none;"
             " default: one when the file has several batches and the machine several cores)",
+        )
+        imp.add_argument(
+            "--errors",
+            type=Path,
+            metavar="PATH",
+            help="write every quarantined row (file, line, reason, raw data) to this CSV file",
         )
         imp.add_argument("--json", action="store_true")
         rec = sub.add_parser(
@@ -118,10 +177,11 @@ class Command(BaseCommand):
             agency = Agency.objects.filter(code=options["agency"]).first()
             if agency is None:
                 raise CommandError(f"Không có cơ quan mã {options['agency']}")
-        reports = []
-        for path in options["files"]:
+        for path in options["files"]:  # before importing any, rather than stop half-way
             if not path.exists():
                 raise CommandError(f"Không tìm thấy tệp {path}")
+        imported: list[tuple[Path, ImportReport, QuerySet[QuarantinedRow]]] = []
+        for path in options["files"]:
             try:
                 report = import_file(
                     path,
@@ -132,20 +192,115 @@ class Command(BaseCommand):
                 )
             except ValueError as e:
                 raise CommandError(f"{path}: {e}") from e
-            reports.append(report)
+            # The rows an earlier, interrupted run committed were reported by that run.
+            rows = QuarantinedRow.objects.filter(
+                run_id=report.run_id, line__gt=report.resumed_after
+            ).order_by("line")
+            if report.already_done:
+                rows = rows.none()
+            imported.append((path, report, rows))
             if not options["json"]:
-                if report.already_done:
-                    self.stdout.write(f"{path}: đã nhập trước đây, bỏ qua.")
-                    continue
-                rate = report.accepted / report.seconds if report.seconds else 0
-                self.stdout.write(
-                    f"{path}: {vi_number(report.accepted)} hồ sơ nhận, "
-                    f"{vi_number(report.quarantined)} dòng lỗi (cách ly), "
-                    f"{vi_number(report.skipped)} dòng đã nhập ở lần chạy trước; "
-                    f"{report.seconds} s ({vi_number(rate)} hồ sơ/s)."
-                )
+                self._print_import(path, report, rows, options["errors"])
         if options["json"]:
-            self.stdout.write(json.dumps([r.as_dict() for r in reports], ensure_ascii=False))
+            self.stdout.write(
+                json.dumps(
+                    [self._import_dict(report, rows) for _path, report, rows in imported],
+                    ensure_ascii=False,
+                )
+            )
+        if options["errors"]:
+            self._write_errors(options["errors"], imported, quiet=options["json"])
+        quarantined = sum(report.quarantined for _path, report, _rows in imported)
+        if quarantined:
+            files = sum(1 for _path, report, _rows in imported if report.quarantined)
+            if options["errors"]:
+                where = f"xem tệp {options['errors']}"
+            elif options["json"]:
+                where = "xem quarantined_rows trong JSON"
+            else:
+                where = "xem ở trên; ghi tất cả ra tệp CSV bằng --errors TỆP.csv"
+            raise CommandError(
+                f"{vi_number(quarantined)} dòng lỗi bị cách ly (không nhập) trong "
+                f"{vi_number(files)} tệp; các dòng hợp lệ đã được nhập. Lý do: {where}.",
+                returncode=ROWS_QUARANTINED,
+            )
+
+    def _print_import(
+        self,
+        path: Path,
+        report: ImportReport,
+        rows: QuerySet[QuarantinedRow],
+        errors: Path | None,
+    ) -> None:
+        """The file's summary line, then its first quarantined rows with their reasons and
+        where to find the others (``errors``: the --errors file, if any)."""
+        if report.already_done:
+            self.stdout.write(f"{path}: đã nhập trước đây, bỏ qua.")
+            return
+        rate = report.accepted / report.seconds if report.seconds else 0
+        self.stdout.write(
+            f"{path}: {vi_number(report.accepted)} hồ sơ nhận, "
+            f"{vi_number(report.quarantined)} dòng lỗi (cách ly), "
+            f"{vi_number(report.skipped)} dòng đã nhập ở lần chạy trước; "
+            f"{vi_decimal(report.seconds, 3)} s ({vi_number(rate)} hồ sơ/s)."
+        )
+        shown = list(rows[:SHOWN_ROWS])
+        for row in shown:
+            self.stdout.write(f"  dòng {row.line}: {row.reason}")
+        if report.quarantined > len(shown):
+            where = (
+                f"tất cả ở tệp {errors}" if errors else "ghi tất cả ra tệp CSV: --errors TỆP.csv"
+            )
+            self.stdout.write(
+                f"  … và {vi_number(report.quarantined - len(shown))} dòng lỗi khác ({where})."
+            )
+        if shown and not report.accepted:
+            hint = header_hint(shown[0])
+            if hint:
+                self.stdout.write(f"  {hint}")
+
+    @staticmethod
+    def _import_dict(report: ImportReport, rows: QuerySet[QuarantinedRow]) -> dict[str, Any]:
+        """The report with every quarantined row of this run and the header hint (or null)."""
+        quarantined = [
+            {"line": line, "reason": reason} for line, reason in rows.values_list("line", "reason")
+        ]
+        first = rows.first() if quarantined and not report.accepted else None
+        return {
+            **report.as_dict(),
+            "quarantined_rows": quarantined,
+            "hint": header_hint(first) if first is not None else None,
+        }
+
+    def _write_errors(
+        self,
+        target: Path,
+        imported: list[tuple[Path, ImportReport, QuerySet[QuarantinedRow]]],
+        *,
+        quiet: bool,
+    ) -> None:
+        """Every quarantined row of this invocation as CSV, UTF-8 with a byte order mark so that
+        Excel reads the Vietnamese right; cells are guarded against formula injection."""
+        count = 0
+        try:
+            with target.open("w", encoding="utf-8-sig", newline="") as f:
+                writer = csv.writer(f)
+                writer.writerow(ERRORS_HEADER)
+                for path, _report, rows in imported:
+                    for line, reason, raw in rows.values_list("line", "reason", "raw").iterator():
+                        writer.writerow(
+                            [
+                                guard_formula(str(path)),
+                                line,
+                                guard_formula(reason),
+                                guard_formula(raw),
+                            ]
+                        )
+                        count += 1
+        except OSError as e:
+            raise CommandError(f"Không ghi được tệp {target}: {e.strerror}") from e
+        if not quiet:
+            self.stdout.write(f"Đã ghi {vi_number(count)} dòng lỗi vào {target}.")
 
     def _recompute(self, options: dict[str, Any]) -> None:
         try:
