@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from chiso.surveys import actions, captcha
+from chiso.surveys import actions, captcha, open_resume
 from chiso.surveys.models import Campaign, Group, Response
 from chiso.surveys.spec import SCALE_LABELS, Questionnaire, Section
 
@@ -103,6 +103,7 @@ def section_context(
     the office's preview both render it. A question asking the respondent's ``group`` (when
     known) is left out."""
     section = spec.sections[index]
+    questions = _questions(section, answers, raw, errors, en, group)
     return {
         "title": spec.title_en if en and spec.title_en else spec.title,
         "intro": spec.intro_en if en and spec.intro_en else spec.intro,
@@ -111,8 +112,10 @@ def section_context(
         "index": index,
         "number": index + 1,
         "count": len(spec.sections),
-        "questions": _questions(section, answers, raw, errors, en, group),
+        "questions": questions,
         "errors": errors,
+        # The error summary links each of these to its question (review s8, finding 7).
+        "attention": [item for item in questions if item["error"]],
     }
 
 
@@ -189,12 +192,22 @@ def _int(text: str | None, default: int) -> int:
 @require_http_methods(["GET", "POST"])
 def open_link(request: HttpRequest, code: str) -> HttpResponse:
     """The campaign's open link: the respondent names the agency and their group and answers
-    an arithmetic question; each address may start a limited number of forms per hour."""
+    an arithmetic question; each address may start a limited number of forms per hour.
+
+    Opened again in the browser that started a form not yet sent, it goes back to that form
+    (:mod:`chiso.surveys.open_resume`), unless ``?moi=1`` asks for a new one. After a form
+    was sent, it offers a new one: a campaign has no rule of one form per device (a family's
+    phone, a tablet at the one-stop shop serve several people), the hourly limit per address
+    is the guard against flooding."""
     campaign = get_object_or_404(
         Campaign.objects.exclude(open_code=""), open_code=code, status=Campaign.Status.OPEN
     )
+    earlier = open_resume.remembered(request, campaign)
+    unsent = earlier if earlier and earlier.status == Response.Status.STARTED else None
+    if unsent and request.method == "GET" and request.GET.get("moi") != "1":
+        return redirect("survey_form:fill", token=unsent.token)
     agencies = list(campaign.agencies.order_by("name"))
-    error = ""
+    error = error_field = ""
     status = 200
     if request.method == "POST":
         agency = next((a for a in agencies if str(a.pk) == request.POST.get("agency")), None)
@@ -203,8 +216,10 @@ def open_link(request: HttpRequest, code: str) -> HttpResponse:
             request.POST.get("captcha_token", ""), request.POST.get("captcha", "")
         ):
             error, status = _("The answer to the calculation is not right; try again."), 400
+            error_field = "captcha"
         elif agency is None:
             error, status = _("Choose an agency and a respondent group from the lists."), 400
+            error_field = "agency"
         else:
             try:
                 response = actions.start_open_response(
@@ -217,7 +232,9 @@ def open_link(request: HttpRequest, code: str) -> HttpResponse:
             except actions.SurveyError as refused:
                 error, status = str(refused), 400
             else:
-                return redirect("survey_form:fill", token=response.token)
+                started = redirect("survey_form:fill", token=response.token)
+                open_resume.remember(started, response)
+                return started
     question, token = captcha.new_question()
     return render(
         request,
@@ -229,7 +246,10 @@ def open_link(request: HttpRequest, code: str) -> HttpResponse:
             "question": question,
             "captcha_token": token,
             "error": error,
+            "error_field": error_field,
             "posted": request.POST,
+            "in_progress": unsent,
+            "sent_before": earlier is not None and earlier.status == Response.Status.SUBMITTED,
         },
         status=status,
     )

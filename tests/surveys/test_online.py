@@ -71,7 +71,7 @@ def test_a_section_with_bad_answers_stores_nothing_and_names_the_questions(
     assert errors == {
         "doi_tuong": "không có phương án 7",
         "kenh_nop": "chưa trả lời",
-        "so_lan_di_lai": "không lớn hơn 30",
+        "so_lan_di_lai": "phải từ 0 đến 30",
     }
     response.refresh_from_db()
     assert response.answers == {} and response.section == 0

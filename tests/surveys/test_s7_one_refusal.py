@@ -59,7 +59,7 @@ def test_per_question_messages_are_in_english_for_an_english_caller(
         "errors": {
             "tc_thong_tin": "not answered",
             "tt_phi": "there is no option 9",
-            "so_lan_di_lai": "not more than 30",
+            "so_lan_di_lai": "must be between 0 and 30",
             "kenh_nop": "choose only one option",
         },
     }
