@@ -64,7 +64,7 @@ from chiso.dossiers.models import (
     QuarantinedRow,
     StepEvent,
 )
-from chiso.dossiers.parsing import Lifetime, ParsedDossier, parse_record
+from chiso.dossiers.parsing import ParsedDossier, parse_record
 from chiso.dossiers.rules import (
     DossierInput,
     PauseInput,
@@ -182,13 +182,13 @@ class Context:
         self.as_of = local(timezone.now())
         agencies = Agency.objects.all() if agency is None else Agency.objects.filter(pk=agency.pk)
         self.agencies: dict[str, int] = {}
-        self.lifetimes: dict[int, Lifetime] = {}
+        self.last_days: dict[int, datetime.date] = {}
         for a in agencies:
             self.agencies[a.code] = a.pk
             if a.electronic_id:
                 self.agencies[a.electronic_id] = a.pk
-            if a.valid_from is not None or a.valid_to is not None:
-                self.lifetimes[a.pk] = (a.valid_from, a.valid_to)
+            if a.valid_to is not None:
+                self.last_days[a.pk] = a.valid_to
         # A receipt later than now is a sender's mistake; an hour allows for clocks that differ.
         self.latest = timezone.now() + datetime.timedelta(hours=1)
         self.procedures = {p.code: p for p in Procedure.objects.all()}
@@ -210,7 +210,7 @@ class Context:
             procedures=self.procedures,
             allotments=self.allotments,
             day_minutes=self.calendar.day_minutes,
-            lifetimes=self.lifetimes,
+            last_days=self.last_days,
             latest=self.latest,
         )
 
@@ -856,11 +856,12 @@ def import_file(
 
 def automatic_workers(lines: int, batch_size: int) -> int:
     """One worker process when the file has more than one batch to import and this process may
-    run on more than one core: preparing the next batch there while this one writes took an
+    run on more than one core of Linux (macOS and Windows: none): preparing the next batch there while this one writes took an
     import from 3,958 to 6,120 dossiers/s on 2 cores, and a second worker was slower
     (docs/performance.md, "A quiet machine: 10⁵ on SQLite")."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return 1 if lines > batch_size and (cores or 1) > 1 else 0
+    if not hasattr(os, "sched_getaffinity"):  # not Linux: forking a process there is unsafe
+        return 0
+    return 1 if lines > batch_size and len(os.sched_getaffinity(0)) > 1 else 0
 
 
 def _store_records(ctx: Context, run: ImportRun, batch: Batch) -> tuple[int, int]:

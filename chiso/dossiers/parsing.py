@@ -211,27 +211,20 @@ class _Reader:
         return self.text(name, data).lower() in ("1", "true", "co", "có")
 
 
-Lifetime = tuple[datetime.date | None, datetime.date | None]
-
-
-def _check_lifetime(r: _Reader, code: str, lifetime: Lifetime | None, day: datetime.date) -> None:
-    """A dossier is received by an agency that exists that day: after a merger (2025) the
-    successor receives them, and a record naming the old agency is a mistake of the sender."""
-    if lifetime is None:
-        return
-    first, last = lifetime
-    shown = {"code": code, "day": formats.date_format(day, "SHORT_DATE_FORMAT")}
+def _check_last_day(r: _Reader, code: str, last: datetime.date | None, day: datetime.date) -> None:
+    """A dossier is received by an agency that still exists that day: after a merger (2025) the
+    successor receives them, and a record naming the old agency after its last day is a
+    mistake of the sender. A receipt before the agency's first day is accepted: the dossiers
+    still open at a merger are handed to the successor with their original receipt date."""
     if last is not None and day > last:
-        shown["end"] = formats.date_format(last, "SHORT_DATE_FORMAT")
+        shown = {
+            "code": code,
+            "day": formats.date_format(day, "SHORT_DATE_FORMAT"),
+            "end": formats.date_format(last, "SHORT_DATE_FORMAT"),
+        }
         r.fail(
             "DonViXuLy",
-            _("agency '%(code)s' no longer existed on %(day)s (it ended on %(end)s)") % shown,
-        )
-    elif first is not None and day < first:
-        shown["start"] = formats.date_format(first, "SHORT_DATE_FORMAT")
-        r.fail(
-            "DonViXuLy",
-            _("agency '%(code)s' did not exist yet on %(day)s (it started on %(start)s)") % shown,
+            _("agency '%(code)s' no longer existed on %(day)s (it existed until %(end)s)") % shown,
         )
 
 
@@ -242,13 +235,13 @@ def parse_record(
     procedures: dict[str, Procedure],
     allotments: dict[tuple[int, int], tuple[int, str]],
     day_minutes: int,
-    lifetimes: dict[int, Lifetime] | None = None,
+    last_days: dict[int, datetime.date] | None = None,
     latest: datetime.datetime | None = None,
 ) -> ParsedDossier | list[str]:
     """One record as a :class:`ParsedDossier`, or its problems. ``agencies`` maps codes and
     electronic IDs to agency ids; ``allotments`` maps (procedure id, step number) to the
-    current template's (allotted working minutes, role); ``lifetimes`` an agency id to its
-    first and last day (None: open), outside which it receives no dossier; ``latest`` is the
+    current template's (allotted working minutes, role); ``last_days`` an ended agency's id to
+    its last day, after which it receives no dossier; ``latest`` is the
     latest moment a receipt, end of processing or return may have (now, give or take clocks)."""
     r = _Reader(record)
     code = r.text("MaHoSo", required=True)
@@ -281,8 +274,8 @@ def parse_record(
             if moment is not None and moment > latest:
                 shown = formats.date_format(local(moment), "SHORT_DATETIME_FORMAT")
                 r.fail(name, _("%(moment)s is in the future") % {"moment": shown})
-    if received is not None and agency_id is not None and lifetimes is not None:
-        _check_lifetime(r, agency_code, lifetimes.get(agency_id), local(received).date())
+    if received is not None and agency_id is not None and last_days:
+        _check_last_day(r, agency_code, last_days.get(agency_id), local(received).date())
     fees = [r.number("Gia", item) or Decimal(0) for item in r.items("DanhSachLePhi")]
     results = r.items("DanhSachGiayToKetQua")
     components = r.items("TaiLieuNop")

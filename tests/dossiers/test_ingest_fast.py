@@ -232,8 +232,8 @@ def test_the_command_prepares_batches_in_a_worker_by_itself_on_several_cores(
     with pytest.raises(CommandError):  # the file has quarantined rows
         call_command("dossiers", "import", str(path), "--batch-size", "3", "--json")
     (report,) = json.loads(capsys.readouterr().out)
-    cores = len(os.sched_getaffinity(0))
-    assert report["workers"] == (1 if cores > 1 else 0)
+    several = hasattr(os, "sched_getaffinity") and len(os.sched_getaffinity(0)) > 1
+    assert report["workers"] == (1 if several else 0)
     assert (report["accepted"], report["quarantined"]) == (11, 7)
     with_worker = dump()
     forget()

@@ -219,9 +219,11 @@ class Command(BaseCommand):
                 where = "xem quarantined_rows trong JSON"
             else:
                 where = "xem ở trên; ghi tất cả ra tệp CSV bằng --errors TỆP.csv"
+            accepted = sum(report.accepted for _path, report, _rows in imported)
+            kept = "các dòng hợp lệ đã được nhập" if accepted else "không dòng nào được nhập"
             raise CommandError(
                 f"{vi_number(quarantined)} dòng lỗi bị cách ly (không nhập) trong "
-                f"{vi_number(files)} tệp; các dòng hợp lệ đã được nhập. Lý do: {where}.",
+                f"{vi_number(files)} tệp; {kept}. Lý do: {where}.",
                 returncode=ROWS_QUARANTINED,
             )
 
