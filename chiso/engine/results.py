@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Literal
 
+from chiso.engine.units import measure_name
+
 StepValue = Decimal | str | tuple[Decimal, ...]
 """A number, a name, or the terms of a sum (rendered ``a + b + c``)."""
 
@@ -23,14 +25,26 @@ _STEPS: dict[str, tuple[str, str]] = {
     "yes": ("có → {points} điểm", "yes → {points} points"),
     "no": ("không → {points} điểm", "no → {points} points"),
     "fact": ("{name} = {value}", "{name} = {value}"),
-    "band_gte": ("{value} ≥ {gte} → {points} điểm", "{value} ≥ {gte} → {points} points"),
-    "band_lte": ("{value} ≤ {lte} → {points} điểm", "{value} ≤ {lte} → {points} points"),
-    "band_range": (
-        "{gte} ≤ {value} ≤ {lte} → {points} điểm",
-        "{gte} ≤ {value} ≤ {lte} → {points} points",
+    "band_gte": (
+        "{what}{value} ≥ {gte} → {points} điểm",
+        "{what}{value} ≥ {gte} → {points} points",
     ),
-    "band_else": ("{value}: mức còn lại → {points} điểm", "{value}: otherwise → {points} points"),
-    "band_none": ("{value}: không thuộc mức nào → 0 điểm", "{value}: no band holds → 0 points"),
+    "band_lte": (
+        "{what}{value} ≤ {lte} → {points} điểm",
+        "{what}{value} ≤ {lte} → {points} points",
+    ),
+    "band_range": (
+        "{gte} ≤ {what}{value} ≤ {lte} → {points} điểm",
+        "{gte} ≤ {what}{value} ≤ {lte} → {points} points",
+    ),
+    "band_else": (
+        "{what}{value}: mức còn lại → {points} điểm",
+        "{what}{value}: otherwise → {points} points",
+    ),
+    "band_none": (
+        "{what}{value}: không thuộc mức nào → 0 điểm",
+        "{what}{value}: no band holds → 0 points",
+    ),
     "ratio": (
         "min(1; {value} / {threshold}) × {max} = {points} điểm",
         "min(1, {value} / {threshold}) × {max} = {points} points",
@@ -101,9 +115,20 @@ def format_decimal(value: Decimal, lang: str = "vi") -> str:
     return text if _english(lang) else text.replace(".", ",")
 
 
-def _show(value: StepValue, lang: str) -> str:
+# Values a framework sets (maxima, caps, band bounds, weights) rather than computes: written
+# as the framework writes them, so that a field whose criteria add up to 22.0 reads "/ 22 × 100"
+# like its neighbour "/ 12 × 100" (review s8 §10). Computed points and percentages keep the
+# rounding's places ("29,78", "2,00").
+_SET_BY_FRAMEWORK = frozenset(
+    {"max", "cap", "threshold", "floor_below", "gte", "lte", "weight", "rest"}
+)
+
+
+def _show(value: StepValue, lang: str, plain: bool = False) -> str:
     if isinstance(value, Decimal):
-        return format_decimal(value, lang)
+        # normalize() drops trailing zeros (22.0 → 22, 1.50 → 1.5); format "f" undoes its
+        # exponent (1E+2 → 100).
+        return format_decimal(value.normalize() if plain else value, lang)
     if isinstance(value, tuple):
         return " + ".join(format_decimal(term, lang) for term in value)
     return value
@@ -111,7 +136,12 @@ def _show(value: StepValue, lang: str) -> str:
 
 @dataclass(frozen=True)
 class Step:
-    """One step of a formula: ``kind`` names a bilingual template, ``values`` fill it."""
+    """One step of a formula: ``kind`` names a bilingual template, ``values`` fill it.
+
+    A band step of a value the agency entered carries the rule's ``unit`` (a str) so that the
+    text names what was compared: "số ngày 0 ≤ 0 → 1,00 điểm" (see
+    :func:`chiso.engine.units.measure_name`); a value read from data is named by the
+    preceding ``fact`` step instead."""
 
     kind: str
     values: Mapping[str, StepValue] = field(default_factory=dict, hash=False)
@@ -119,7 +149,12 @@ class Step:
     def text(self, lang: str = "vi") -> str:
         vi, en = _STEPS[self.kind]
         template = en if _english(lang) else vi
-        return template.format(**{name: _show(v, lang) for name, v in self.values.items()})
+        shown = {
+            name: _show(v, lang, plain=name in _SET_BY_FRAMEWORK) for name, v in self.values.items()
+        }
+        unit = self.values.get("unit")
+        shown["what"] = f"{measure_name(unit, lang)} " if isinstance(unit, str) else ""
+        return template.format(**shown)
 
 
 @dataclass(frozen=True)

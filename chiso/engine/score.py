@@ -83,8 +83,14 @@ def _raise_problems(problems: list[Problem]) -> None:
 # ---------------------------------------------------------------------------- leaves
 
 
-def _bands(bands: Iterable[Band], value: Decimal, rnd: Round) -> tuple[Decimal, list[Step]]:
-    """Points of the first band that holds; a band with both bounds needs both to hold."""
+def _bands(
+    bands: Iterable[Band], value: Decimal, rnd: Round, unit: str | None = None
+) -> tuple[Decimal, list[Step]]:
+    """Points of the first band that holds; a band with both bounds needs both to hold.
+
+    ``unit`` is given for a value the agency entered, so that the step names it ("số ngày");
+    a value read from data is named by its fact step."""
+    named: dict[str, str] = {} if unit is None else {"unit": unit}
     for band in bands:
         if band.gte is not None and band.lte is not None:
             holds, kind = band.gte <= value <= band.lte, "band_range"
@@ -96,8 +102,9 @@ def _bands(bands: Iterable[Band], value: Decimal, rnd: Round) -> tuple[Decimal, 
             holds, kind = True, "band_else"
         if holds:
             bounds = {k: v for k, v in (("gte", band.gte), ("lte", band.lte)) if v is not None}
-            return band.points, [Step(kind, {"value": value, **bounds, "points": rnd(band.points)})]
-    return ZERO, [Step("band_none", {"value": value})]
+            values = {**named, "value": value, **bounds, "points": rnd(band.points)}
+            return band.points, [Step(kind, values)]
+    return ZERO, [Step("band_none", {**named, "value": value})]
 
 
 def _ratio(
@@ -130,7 +137,9 @@ def _raw_points(
                 return maximum, [Step("yes", {"points": rnd(maximum)})]
             return rule.no_points, [Step("no", {"points": rnd(rule.no_points)})]
         case TieredRule():
-            return _bands(rule.bands, value, rnd)
+            # Only an entered value with a unit gets a name: a bare number has none to add.
+            entered_unit = rule.unit if rule.source is None and rule.unit else None
+            return _bands(rule.bands, value, rnd, entered_unit)
         case RatioRule():
             floor = None if rule.floor_below is None else (rule.floor_below, rule.floor_points)
             return _ratio(value, rule.threshold, maximum, rnd, floor)

@@ -12,36 +12,10 @@ from decimal import Decimal
 from typing import Any
 
 from chiso.engine.spec import fmt_decimal
+from chiso.engine.units import UNIT_EN_ONE, UNITS_EN
 from chiso.frameworks.facts import FACTS, describe_fact
 
-__all__ = ["describe_bands", "describe_rule", "num", "unit_label"]
-
-# Units as frameworks and the fact catalogue write them (in Vietnamese, the language of the
-# official texts), in English. The stored data keep the Vietnamese word; only pages in English
-# show the translation. A unit not listed here is shown as written.
-UNITS_EN = {
-    "ngày": "days",
-    "người": "people",
-    "lần": "times",
-    "điểm": "points",
-    "văn bản": "documents",
-    "hồ sơ": "dossiers",
-    "thủ tục": "procedures",
-    "cơ quan": "agencies",
-    "nhiệm vụ": "tasks",
-}
-# The singular of each English unit, for a quantity of exactly one ("≤ 1 person", "1 day").
-UNIT_EN_ONE = {
-    "days": "day",
-    "people": "person",
-    "times": "time",
-    "points": "point",
-    "documents": "document",
-    "dossiers": "dossier",
-    "procedures": "procedure",
-    "agencies": "agency",
-    "tasks": "task",
-}
+__all__ = ["UNITS_EN", "UNIT_EN_ONE", "describe_bands", "describe_rule", "num", "unit_label"]
 
 WORDS = {
     "vi": {

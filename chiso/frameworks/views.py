@@ -21,7 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from chiso.accounts.scope import is_reform_office, require_reform_office, sees_whole_province
 from chiso.engine.problems import ProblemsError
 from chiso.frameworks import actions
+from chiso.frameworks.block_names import block_names
 from chiso.frameworks.describe import describe_rule, num
+from chiso.frameworks.describe_settings import (
+    describe_rounding,
+    describe_tie_break,
+    describe_weight,
+)
 from chiso.frameworks.diff import diff_frameworks
 from chiso.frameworks.forms import CloneForm, UploadForm
 from chiso.frameworks.loading import read_framework_file
@@ -41,6 +47,10 @@ def _lang() -> str:
     return "en" if (get_language() or "vi").startswith("en") else "vi"
 
 
+def _named_blocks(fw: Framework, names: dict[str, str]) -> str:
+    return ", ".join(names.get(code, code) for code in fw.block_codes)
+
+
 @login_required
 @require_GET
 def framework_list(request: HttpRequest) -> HttpResponse:
@@ -54,6 +64,8 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         and (not block or block in fw.block_codes)
         and (not status or fw.status == status)
     ]
+    names = block_names()
+    by_year = {year: block_names(year) for year in {fw.year for fw in shown}}
     leaves = {
         row["framework"]: row["n"]
         for row in Node.objects.filter(framework__in=shown, rule__isnull=False)
@@ -64,9 +76,14 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         request,
         "frameworks/list.html",
         {
-            "frameworks": [(fw, leaves.get(fw.pk, 0)) for fw in shown],
+            "frameworks": [
+                (fw, leaves.get(fw.pk, 0), _named_blocks(fw, by_year[fw.year])) for fw in shown
+            ],
             "years": sorted({fw.year for fw in everything}, reverse=True),
-            "blocks": sorted({b for fw in everything for b in fw.block_codes}),
+            "blocks": sorted(
+                ((b, names.get(b, b)) for b in {b for fw in everything for b in fw.block_codes}),
+                key=lambda pair: pair[1],
+            ),
             "statuses": Framework.Status.choices,
             "selected": {"year": year, "block": block, "status": status},
             "can_change": is_reform_office(request.user),
@@ -114,9 +131,12 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 {"label": c["label"], "gte": num(c["gte"], lang) if "gte" in c else None}
                 for c in settings.get("classification", [])
             ],
-            "rounding": settings.get("rounding", {}),
-            "tie_break": settings.get("tie_break", []),
-            "leaders": settings.get("leaders", {}),
+            "rounding": describe_rounding(settings.get("rounding"), lang),
+            "blocks": _named_blocks(fw, block_names(fw.year)),
+            "tie_break": describe_tie_break(settings.get("tie_break", []), lang),
+            "deputy_weight": describe_weight(
+                (settings.get("leaders") or {}).get("deputy_assigned_weight"), lang
+            ),
             "caps": settings.get("adjustments") or {},
             "adjustments": [
                 {**a, "points_each": num(a["points_each"], lang), "max": num(a["max"], lang)}
@@ -236,9 +256,10 @@ def framework_diff(request: HttpRequest) -> HttpResponse:
     changes = None
     if a is not None and b is not None:
         lang = _lang()
+        names = block_names(b.year)
         changes = [
             {"kind": c.kind, "scope": c.scope, "key": c.key, "text": c.text(lang)}
-            for c in diff_frameworks(a.to_dict(), b.to_dict())
+            for c in diff_frameworks(a.to_dict(), b.to_dict(), names)
         ]
     return render(
         request,

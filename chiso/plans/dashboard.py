@@ -17,6 +17,7 @@ from django.db.models import Count, Q
 
 from chiso.dossiers import queries as dossier_queries
 from chiso.dossiers.scorecard import parse_period
+from chiso.frameworks.matching import Matching, match_frameworks
 from chiso.plans.losses import NodeLoss, ScoredAgency, where_points_were_lost
 from chiso.plans.models import ExternalIndex, IndexKind, IndexTarget, Task
 from chiso.plans.queries import overdue
@@ -71,6 +72,7 @@ class BlockSummary:
     weakest: list[AgencyScore]
     fields: list[tuple[str, str, Decimal]]  # code, title, mean percent (weakest first)
     losses: list[NodeLoss]
+    previous: ResultSet | None = None  # last year's set of the block, the losses' comparison
 
 
 def scored(result_set: ResultSet) -> list[ScoredAgency]:
@@ -80,6 +82,13 @@ def scored(result_set: ResultSet) -> list[ScoredAgency]:
 
 def previous_set(result_set: ResultSet, sets: Any) -> ResultSet | None:
     return sets.filter(year=result_set.year - 1, block__code=result_set.block.code).first()
+
+
+def framework_matching(before: ResultSet | None, result_set: ResultSet) -> Matching | None:
+    """Last year's framework nodes paired with this year's (codes change between versions)."""
+    if before is None:
+        return None
+    return match_frameworks(before.framework.to_dict(), result_set.framework.to_dict())
 
 
 def block_summary(result_set: ResultSet, sets: Any, top: int = 5) -> BlockSummary:
@@ -106,8 +115,12 @@ def block_summary(result_set: ResultSet, sets: Any, top: int = 5) -> BlockSummar
         weakest=scores[:top],
         fields=fields[:top],
         losses=where_points_were_lost(
-            scored(result_set), scored(before) if before else (), limit=top
+            scored(result_set),
+            scored(before) if before else (),
+            limit=top,
+            matching=framework_matching(before, result_set),
         ),
+        previous=before,
     )
 
 

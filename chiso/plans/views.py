@@ -629,6 +629,7 @@ def losses(request: HttpRequest, pk: int) -> HttpResponse:
         dashboard.scored(before) if before else (),
         depth=depth,
         limit=None,
+        matching=dashboard.framework_matching(before, result_set),
     )
     return render(
         request,

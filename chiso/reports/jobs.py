@@ -148,7 +148,7 @@ def _produce(job: ReportJob, target: Any) -> None:
         )
     if job.kind == Kind.BLOCK_XLSX:
         _progress(job, 0, 1)
-        target.write(result_table_xlsx(result_set))
+        target.write(result_table_xlsx(result_set, viewer=job.requested_by))
         _progress(job, 1, 1)
     else:
         _write_scorecards(job, result_set, sets, target)

@@ -69,7 +69,7 @@ def block_xlsx(request: HttpRequest, year: int, block: str) -> HttpResponse:
     if result_set is None:
         raise Http404
     name = f"Kết quả chỉ số CCHC {year} - {result_set.block.name}.xlsx"
-    return download(result_table_xlsx(result_set), XLSX, name)
+    return download(result_table_xlsx(result_set, viewer=request.user), XLSX, name)
 
 
 @require_GET

@@ -202,8 +202,11 @@ def _notes_sheet(ws: Worksheet, result_set: ResultSet) -> None:
     ws.column_dimensions["B"].width = 100
 
 
-def result_table_xlsx(result_set: ResultSet) -> bytes:
-    """The workbook of one result set, as bytes (sheets: results, criteria, notes)."""
+def result_table_xlsx(result_set: ResultSet, viewer: Any = None) -> bytes:
+    """The workbook of one result set, as bytes (sheets: results, criteria, heads and deputies
+    — only the agencies ``viewer`` may see, all when None —, notes)."""
+    from chiso.reports.xlsx_leaders import leaders_sheet  # it uses this module's cell helpers
+
     scores = ranked_scores(result_set)
     with translation.override("vi"):
         workbook = Workbook()
@@ -212,6 +215,7 @@ def result_table_xlsx(result_set: ResultSet) -> bytes:
         results.title = _("Results")
         _result_sheet(results, result_set, scores)
         _criteria_sheet(workbook.create_sheet(_("Criterion points")), scores)
+        leaders_sheet(workbook.create_sheet(_("Heads, deputies")), result_set, viewer)
         _notes_sheet(workbook.create_sheet(_("Notes")), result_set)
         buffer = BytesIO()
         workbook.save(buffer)

@@ -61,8 +61,10 @@ def test_the_scorecard_of_the_first_agency(province: Any) -> None:
     assert (body["bonus"], body["penalty"], body["final"]) == ("1.00", "0.50", "12.97")
     nodes = {n["code"]: n for n in body["nodes"]}
     assert nodes["1.1"]["points"] == "1.00" and nodes["1.1"]["max"] == "1.00"
-    assert nodes["1.1"]["explanation"]["vi"].startswith("Theo mức: 0 ≤ 0 → 1,00 điểm")
-    assert nodes["1.1"]["explanation"]["en"].startswith("Tiered: 0 ≤ 0 → 1.00 points")
+    assert nodes["1.1"]["explanation"]["vi"].startswith("Theo mức: số ngày 0 ≤ 0 → 1,00 điểm")
+    assert nodes["1.1"]["explanation"]["en"].startswith(
+        "Tiered: number of days 0 ≤ 0 → 1.00 points"
+    )
     assert nodes["2.1"]["not_applicable"] and nodes["2.1"]["percent"] is None
     assert nodes["1.5"]["missing_input"] and nodes["1.5"]["points"] == "0.00"
     head, deputy = body["leaders"]

@@ -130,12 +130,13 @@ def test_diff_between_files_and_stored_frameworks(db) -> None:
     run("import", str(DATA / "so-ban-nganh-2022.yaml"))
     out, _ = run("diff", "so-ban-nganh:2022:1", str(SAMPLE), "--json")
     changes = json.loads(out)["changes"]
+    # The 2022 3.7 (satisfaction) is the 2023 3.10: renumbered, not added (review s8 §8).
     assert {
-        "kind": "added",
+        "kind": "changed",
         "scope": "node",
         "key": "3.10",
-        "fields": [],
-        "text": "Thêm 3.10 “Mức độ hài lòng của người dân, tổ chức khi giải quyết TTHC tại cơ quan” (6 điểm)",
+        "fields": ["code", "max_points"],
+        "text": "Sửa 3.7 → 3.10 (đánh số lại): điểm tối đa 7 → 6",
     } in changes
     out, _ = run("diff", str(SAMPLE), str(SAMPLE), "--lang", "en")
     assert out.strip() == "The two frameworks are identical."

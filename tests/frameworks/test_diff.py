@@ -40,7 +40,7 @@ def test_changes_come_in_tree_order_with_removed_nodes_where_they_were() -> None
     assert changes[2].text("vi") == "Bỏ 1.1 “Kế hoạch CCHC” (1 điểm)"
     assert changes[3].fields == ("max_points", "rule")
     assert changes[4].text("en") == (
-        "Changed 2.1: max points 6 → 5.5; evidence — → {required: yes}"
+        "Changed 2.1: max points 6 → 5.5; evidence: not required → required"
     )
     assert changes[5].text("en") == "Added 2.2 “Mới” (0.5 points)"
 

@@ -79,7 +79,7 @@ def test_print_setup_and_frozen_panes(demo: None) -> None:
 
 def test_criteria_sheet_and_notes(demo: None) -> None:
     wb = workbook()
-    assert wb.sheetnames == ["Kết quả", "Điểm tiêu chí", "Ghi chú"]
+    assert wb.sheetnames == ["Kết quả", "Điểm tiêu chí", "Người đứng đầu, cấp phó", "Ghi chú"]
     criteria = wb["Điểm tiêu chí"]
     agencies = [c.value for c in criteria[1][3:]]
     stp = AgencyScore.objects.get(result_set__year=2023, agency__code="stp")

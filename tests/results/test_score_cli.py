@@ -96,7 +96,7 @@ def test_it_explains_one_agency_in_english(
         json.dumps({"agencies": [{"agency": "stp", "values": {"1.2": "100"}}]}), encoding="utf-8"
     )
     out = run(capsys, "--inputs", str(inputs), "--explain", "stp", "--lang", "en")
-    assert "1.2      Tiered: 100 ≥ 100 → 2.00 points" in out
+    assert "1.2      Tiered: rate 100 ≥ 100 → 2.00 points" in out
     assert "no value entered → 0.00 points" in out
 
 

@@ -69,5 +69,5 @@ def test_the_ranking_page_shows_numbers_the_vietnamese_way(world: Any, draft: An
 
 def test_the_scorecard_explains_each_item(world: Any, draft: Any) -> None:
     page = client_for(world, "tuan").get("/results/2023/so-ban-nganh/stp/").content.decode()
-    assert "Theo mức: 0 ≤ 0 → 1,00 điểm" in page
+    assert "Theo mức: số ngày 0 ≤ 0 → 1,00 điểm" in page
     assert "chưa nhập giá trị → 0,00 điểm" in page

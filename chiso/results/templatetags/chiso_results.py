@@ -10,10 +10,12 @@ from typing import Any
 
 from django import template
 from django.template.defaultfilters import floatformat
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from chiso.engine import ProblemsError, score_agency
 from chiso.engine.spec import fmt_decimal
-from chiso.frameworks.describe import unit_label
+from chiso.frameworks.describe import num, unit_label
 from chiso.frameworks.facts import FACTS, describe_fact
 from chiso.results.serialize import input_from_dict
 
@@ -44,6 +46,24 @@ def dec(value: Any, places: int = 2) -> str:
 @register.filter
 def pick(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
+
+
+# The engine's default (chiso.engine.model.LeaderPolicy) when a framework does not set one.
+DEFAULT_DEPUTY_WEIGHT = Decimal("0.7")
+
+
+@register.simple_tag
+def deputy_rule(framework: Any) -> str:
+    """The leaders' rule of ``framework`` in one sentence, so that a reader can reproduce a
+    deputy's score from the field indices beside it: "Điểm cấp phó = 0,7 × điểm các lĩnh vực
+    phụ trách + 0,3 × điểm cơ quan" (chiso.engine.leaders)."""
+    leaders = (getattr(framework, "settings", None) or {}).get("leaders") or {}
+    weight = Decimal(str(leaders.get("deputy_assigned_weight", DEFAULT_DEPUTY_WEIGHT)))
+    lang = "en" if (get_language() or "vi").startswith("en") else "vi"
+    return _(
+        "The head's score is the agency's index; a deputy's score = %(weight)s × the index of "
+        "the assigned fields + %(rest)s × the agency's index."
+    ) % {"weight": num(weight, lang), "rest": num(1 - weight, lang)}
 
 
 @dataclass(frozen=True)
@@ -152,9 +172,12 @@ def readable(explanation: str, score: Any, lang: str = "vi") -> str:
     """A node's stored explanation with each fact's name replaced by its label and its numbers
     written without trailing zeros ("dossier.on_time_rate = 91,1000" → "Tỷ lệ … = 91,1")."""
     text = explanation or ""
-    for name in (score.inputs or {}).get("facts", {}):
-        # Whole names only: "plan.done_rate" must not match inside "plan.done_rate_x".
-        pattern = rf"(?<![\w.]){re.escape(name)}(?![\w])"
+    # Longest names first, and whole names only: "survey.sipas" must not match inside
+    # "survey.sipas.dich_vu_so" (which left "(SIPAS).dich_vu_so" on every scorecard, review s8
+    # §9), nor "plan.done_rate" inside "plan.done_rate_x".
+    names = sorted((score.inputs or {}).get("facts", {}), key=len, reverse=True)
+    for name in names:
+        pattern = rf"(?<![\w.]){re.escape(name)}(?![\w]|\.\w)"
         # A function, not a replacement string: a label's backslashes are not group references.
         text = re.sub(pattern, _literal(describe_fact(name, lang)), text)
     return tidy_numbers(text, lang, framework_places(score))

@@ -18,6 +18,7 @@ from django.utils import translation
 from chiso.engine.problems import ProblemsError
 from chiso.engine.spec import dump_framework, iter_nodes, parse_framework
 from chiso.frameworks import actions
+from chiso.frameworks.block_names import block_names
 from chiso.frameworks.diff import diff_frameworks
 from chiso.frameworks.loading import XLSX_SUFFIXES, YAML_SUFFIXES, find_framework
 from chiso.frameworks.loading import read_framework_file as read_file
@@ -170,7 +171,8 @@ class Command(BaseCommand):
         return {"id": fw.pk, "key": fw.key, "file": str(output)}
 
     def do_diff(self, options: dict[str, Any]) -> dict[str, Any]:
-        changes = diff_frameworks(self.dict_of(options["a"]), self.dict_of(options["b"]))
+        a, b = self.dict_of(options["a"]), self.dict_of(options["b"])
+        changes = diff_frameworks(a, b, block_names(b.get("year")))
         for change in changes:
             self.info(change.text(self.lang))
         if not changes:
