@@ -207,6 +207,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     worker in one chunk, where at the very end it would hand them out two by two."""
     order = {None: 0, True: 1, False: 2}
     items.sort(key=lambda item: order[_demo_variant(item)])
+    for item in items:
+        # The demo fixtures ask for ``db`` only when they run, too late for pytest-django, which
+        # creates the test database only if a collected test names ``db`` (or a django_db
+        # marker); a run of demo readers alone would otherwise build the demo in the real
+        # database. Named last, ``db`` is still set up after the demo.
+        if _demo_variant(item) is not None and "db" not in item.fixturenames:
+            item.fixturenames.append("db")
 
 
 @pytest.hookimpl(tryfirst=True)

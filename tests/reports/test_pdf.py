@@ -35,7 +35,7 @@ def test_the_scorecard_shows_the_agencys_numbers(sets: object, tmp_path: Path) -
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text and "Độc lập - Tự do - Hạnh phúc" in text
     assert "Sở Tư pháp" in text and "90,36" in text and score.classification in text
     assert "28/12/2023" in text  # the publication date, dd/mm/yyyy
-    assert "Theo mức: 0 ≤ 0 → 1,00 điểm" in text  # every number explained
+    assert "Theo mức: số ngày 0 ≤ 0 → 1,00 điểm" in text  # every number explained, with its unit
     fonts = fonts_of(pdf)
     assert "LiberationSerif" in fonts.replace("-", "") and "Bold" in fonts
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # all embedded
