@@ -228,6 +228,19 @@ def _check_last_day(r: _Reader, code: str, last: datetime.date | None, day: date
         )
 
 
+def _check_not_future(
+    r: _Reader, happened: list[tuple[str, datetime.datetime | None]], latest: datetime.datetime
+) -> None:
+    """A receipt, a step, a request to the applicant, an apology or an end later than
+    ``latest`` has not happened yet: the sender's clock or data is wrong (once per field)."""
+    named = set()
+    for name, moment in happened:
+        if moment is not None and moment > latest and name not in named:
+            named.add(name)
+            shown = formats.date_format(local(moment), "SHORT_DATETIME_FORMAT")
+            r.fail(name, _("%(moment)s is in the future") % {"moment": shown})
+
+
 def parse_record(
     record: dict[str, Any],
     *,
@@ -241,8 +254,9 @@ def parse_record(
     """One record as a :class:`ParsedDossier`, or its problems. ``agencies`` maps codes and
     electronic IDs to agency ids; ``allotments`` maps (procedure id, step number) to the
     current template's (allotted working minutes, role); ``last_days`` an ended agency's id to
-    its last day, after which it receives no dossier; ``latest`` is the
-    latest moment a receipt, end of processing or return may have (now, give or take clocks)."""
+    its last day, after which it receives no dossier; ``latest`` is the latest moment that a
+    receipt, step, request, apology, end of processing or return may have (now, give or take
+    clocks)."""
     r = _Reader(record)
     code = r.text("MaHoSo", required=True)
     if len(code) > 60:
@@ -265,15 +279,12 @@ def parse_record(
     for name, moment in (("NgayKetThucXuLy", finished), ("NgayTra", returned)):
         if received and moment and moment < received:
             r.fail(name, _("is before the receipt date"))
-    if latest is not None:
-        for name, moment in (
-            ("NgayTiepNhan", received),
-            ("NgayKetThucXuLy", finished),
-            ("NgayTra", returned),
-        ):
-            if moment is not None and moment > latest:
-                shown = formats.date_format(local(moment), "SHORT_DATETIME_FORMAT")
-                r.fail(name, _("%(moment)s is in the future") % {"moment": shown})
+    # Moments that have happened, by field: none may be later than ``latest``.
+    happened: list[tuple[str, datetime.datetime | None]] = [
+        ("NgayTiepNhan", received),
+        ("NgayKetThucXuLy", finished),
+        ("NgayTra", returned),
+    ]
     if received is not None and agency_id is not None and last_days:
         _check_last_day(r, agency_code, last_days.get(agency_id), local(received).date())
     fees = [r.number("Gia", item) or Decimal(0) for item in r.items("DanhSachLePhi")]
@@ -316,10 +327,12 @@ def parse_record(
                 if end is not None and end < start:
                     r.fail(end_name, _("is before the request date"))
                 pauses.append((kind, start, end))
+                happened += [(start_name, start), (end_name, end)]
     apologies = []
     for item in r.items("DanhSachXinLoi"):
         issued = r.moment("NgayXinLoi", item, required=True)
         new_due = r.moment("NgayHenTraMoi", item, required=True)
+        happened.append(("NgayXinLoi", issued))
         if issued and new_due:
             apologies.append((issued, new_due, r.text("LyDo", item)[:500]))
             previous = r.moment("NgayHenTraTruoc", item)
@@ -350,6 +363,7 @@ def parse_record(
         )
         started = r.moment("NgayBatDau", item, required=True)
         ended = r.moment("NgayKetThuc", item)
+        happened += [("NgayBatDau", started), ("NgayKetThuc", ended)]
         if started and ended and ended < started:
             r.fail("NgayKetThuc", _("is before the start of the step"))
         if started:
@@ -375,6 +389,8 @@ def parse_record(
             r.text("Email")[:254],
             r.text("DiaChi")[:500],
         )
+    if latest is not None:
+        _check_not_future(r, happened, latest)
     if r.problems or procedure is None or agency_id is None:
         return r.problems
     return ParsedDossier(code, agency_id, procedure, values, pauses, apologies, steps, applicant)

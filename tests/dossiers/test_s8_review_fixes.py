@@ -51,6 +51,37 @@ def test_a_receipt_or_an_end_in_the_future_is_refused(world: Any, tmp_path: Path
     assert list(Dossier.objects.values_list("code", flat=True)) == ["OK1"]
 
 
+def test_a_step_request_or_apology_in_the_future_is_refused_once_per_field(
+    world: Any, tmp_path: Path
+) -> None:
+    make_procedures()
+    later = local(timezone.now() + datetime.timedelta(days=3))
+    stamp = later.strftime("%Y%m%d%H%M%S")
+    steps = [
+        {"ThuTu": n, "VaiTro": "chuyen_vien", "NgayBatDau": stamp, "NgayKetThuc": stamp}
+        for n in (1, 2)
+    ]
+    found = reasons(
+        write_jsonl(
+            tmp_path / "i.jsonl",
+            [
+                record("STEPS", QuaTrinhXuLy=steps),
+                record("ASK", DanhSachHoSoBoSung=[{"NgayYeuCauBoSung": stamp}]),
+                record(
+                    "SORRY",
+                    DanhSachXinLoi=[{"NgayXinLoi": stamp, "NgayHenTraMoi": "20240120090000"}],
+                ),
+            ],
+        )
+    )
+    shown = later.strftime("%d/%m/%Y %H:%M")
+    future = f"{shown} là thời điểm trong tương lai"
+    assert found[1] == f"trường NgayBatDau: {future}; trường NgayKetThuc: {future}"
+    assert found[2] == f"trường NgayYeuCauBoSung: {future}"
+    assert found[3] == f"trường NgayXinLoi: {future}"
+    assert not Dossier.objects.exists()
+
+
 def test_a_dossier_of_an_agency_after_its_last_day_is_refused(world: Any, tmp_path: Path) -> None:
     """Sở Tư pháp exists from 10/01/2024 to 28/02/2025 here: a dossier it received on 03/03/2025
     names the wrong agency. One received on 08/01/2024, before its first day, is accepted: at a
