@@ -183,3 +183,18 @@ def test_errors_writes_a_header_only_file_when_every_row_was_accepted(
     )
     assert target.read_bytes().decode("utf-8-sig") == "tệp,dòng,lý do,dữ liệu gốc\r\n"
     assert f"Đã ghi 0 dòng lỗi vào {target}." in out and error is None
+
+
+def test_an_unreadable_file_is_reported_and_the_others_still_imported(
+    catalogue: Any, tmp_path: Path
+) -> None:
+    broken = tmp_path / "hong.xlsx"
+    broken.write_bytes(b"PK\x03\x04 cut short")  # a zip signature, then nothing
+    good = write_jsonl(tmp_path / "ok.jsonl", [record("H1")])
+    out, error = run(str(broken), str(good), "--json")
+    assert error is not None and error.returncode == 1
+    assert "1 tệp không đọc được" in str(error) and "hong.xlsx" in str(error)
+    imported, failed = json.loads(out)
+    assert imported["accepted"] == 1 and imported["filename"] == str(good)
+    assert failed["filename"] == str(broken) and failed["error"]
+    assert list(Dossier.objects.values_list("code", flat=True)) == ["H1"]

@@ -181,6 +181,8 @@ class Command(BaseCommand):
             if not path.exists():
                 raise CommandError(f"Không tìm thấy tệp {path}")
         imported: list[tuple[Path, ImportReport, QuerySet[QuarantinedRow]]] = []
+        # Files that could not be read: the others are still imported and reported.
+        unreadable: list[tuple[Path, str]] = []
         for path in options["files"]:
             try:
                 report = import_file(
@@ -191,7 +193,9 @@ class Command(BaseCommand):
                     workers=options["jobs"],
                 )
             except ValueError as e:
-                raise CommandError(f"{path}: {e}") from e
+                unreadable.append((path, str(e)))
+                self.stderr.write(f"{path}: không đọc được tệp: {e}")
+                continue
             # The rows an earlier, interrupted run committed were reported by that run.
             rows = QuarantinedRow.objects.filter(
                 run_id=report.run_id, line__gt=report.resumed_after
@@ -204,12 +208,18 @@ class Command(BaseCommand):
         if options["json"]:
             self.stdout.write(
                 json.dumps(
-                    [self._import_dict(report, rows) for _path, report, rows in imported],
+                    [self._import_dict(report, rows) for _path, report, rows in imported]
+                    + [{"filename": str(path), "error": error} for path, error in unreadable],
                     ensure_ascii=False,
                 )
             )
         if options["errors"]:
             self._write_errors(options["errors"], imported, quiet=options["json"])
+        if unreadable:
+            raise CommandError(
+                f"{vi_number(len(unreadable))} tệp không đọc được, không nhập: "
+                + "; ".join(f"{path}: {error}" for path, error in unreadable)
+            )
         quarantined = sum(report.quarantined for _path, report, _rows in imported)
         if quarantined:
             files = sum(1 for _path, report, _rows in imported if report.quarantined)
