@@ -15,12 +15,12 @@ from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import CharField, Exists, OuterRef, Q, QuerySet
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 from django.views.decorators.http import require_GET
 
 from chiso.accounts import scope
@@ -239,11 +239,22 @@ def event_list(request: HttpRequest) -> HttpResponse:
     own = reader_agencies(request.user)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     names = agency_names(page.object_list)
+    # An event about several agencies (a round's cancellation) names how many; its change
+    # column lists them.
+    several = dict(
+        AuditEventAgency.objects.filter(event__in=page.object_list)
+        .values_list("event_id")
+        .annotate(n=Count("pk"))
+    )
     rows = [
         {
             "event": e,
             "at": timezone.localtime(e.at),
-            "agency": names.get(e.agency_id_ref) if e.agency_id_ref is not None else "",
+            "agency": names.get(e.agency_id_ref)
+            if e.agency_id_ref is not None
+            else (
+                gettext("%(count)s agencies") % {"count": several[e.pk]} if e.pk in several else ""
+            ),
             "change": describe_details(_shown_data(e, own), agencies=names),
         }
         for e in page.object_list

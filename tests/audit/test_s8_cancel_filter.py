@@ -96,6 +96,7 @@ def test_the_office_finds_it_filtered_by_each_agency_of_the_round_only(
     for agency in (world.stp, world.sxd):
         rows = listed(world.tuan, agency=agency.pk)
         assert rows.count(link) == 1 and REASON in rows
+        assert "<td>2 cơ quan</td>" in rows  # its agency column
         assert len(cancellations(exported(world.tuan, agency=agency.pk))) == 1
     rows = listed(world.tuan, agency=sct.pk)
     assert REASON not in rows and "Sở Công Thương" in rows  # its own row is there
