@@ -1,10 +1,14 @@
-"""A 2024 campaign on the `world` agencies with both shipped questionnaires, opened."""
+"""A 2024 campaign on the `world` agencies with both shipped questionnaires, opened; a procedure
+for the sample-frame tests."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 import pytest
+
+from chiso.dossiers.models import Procedure
 
 
 @pytest.fixture
@@ -95,3 +99,18 @@ def invite(world: Any, campaign: Any, channel: str) -> Any:
 def form(world: Any, campaign: Any) -> Any:
     """A paper form of Sở Tư pháp waiting to be keyed."""
     return invite(world, campaign, "paper")
+
+
+@pytest.fixture
+def procedure(db: Any) -> Procedure:
+    """A provincial procedure whose dossiers the sample-frame tests lodge."""
+    return Procedure.objects.create(
+        code="2.000002",
+        name="Cấp phiếu lý lịch tư pháp",
+        field_code="LLTP",
+        field_name="Lý lịch tư pháp",
+        level="tinh",
+        time_limit=Decimal(2),
+        time_unit="working_day",
+        online="partial",
+    )

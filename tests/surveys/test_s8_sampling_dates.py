@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import re
-from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -21,20 +20,6 @@ from chiso.surveys.models import Contact
 from tests.conftest import PASSWORD
 
 YEAR_FIRST, YEAR_LAST = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
-
-
-@pytest.fixture
-def procedure(db: Any) -> Procedure:
-    return Procedure.objects.create(
-        code="2.000002",
-        name="Cấp phiếu lý lịch tư pháp",
-        field_code="LLTP",
-        field_name="Lý lịch tư pháp",
-        level="tinh",
-        time_limit=Decimal(2),
-        time_unit="working_day",
-        online="partial",
-    )
 
 
 def lodge(procedure: Procedure, agency: Any, code: str, local: datetime.datetime) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from decimal import Decimal
 from io import StringIO
 from typing import Any
 
@@ -22,20 +21,6 @@ from chiso.surveys.models import Contact, Invitation
 from tests.conftest import PASSWORD
 
 JAN_1, JAN_31 = datetime.date(2024, 1, 1), datetime.date(2024, 1, 31)
-
-
-@pytest.fixture
-def procedure(db: Any) -> Procedure:
-    return Procedure.objects.create(
-        code="2.000002",
-        name="Cấp phiếu lý lịch tư pháp",
-        field_code="LLTP",
-        field_name="Lý lịch tư pháp",
-        level="tinh",
-        time_limit=Decimal(2),
-        time_unit="working_day",
-        online="partial",
-    )
 
 
 def lodge(
