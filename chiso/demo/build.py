@@ -145,6 +145,19 @@ def _blocks(agencies: dict[str, Agency]) -> dict[tuple[str, int], Block]:
     return out
 
 
+def _titles(agency: Agency) -> tuple[str, str]:
+    """The head's and a deputy's titles: a People's Committee has a chairman, the provincial
+    inspectorate a chief inspector, a management board a head of board, a department a
+    director."""
+    if agency.type.code == "huyen":
+        return "Chủ tịch UBND", "Phó Chủ tịch UBND"
+    if agency.name.startswith("Thanh tra"):
+        return "Chánh Thanh tra", "Phó Chánh Thanh tra"
+    if agency.name.startswith("Ban "):
+        return "Trưởng ban", "Phó Trưởng ban"
+    return "Giám đốc", "Phó Giám đốc"
+
+
 def _leaders(agencies: dict[str, Agency]) -> None:
     """A director and two or three deputies per agency; deputies split the eight fields."""
     for code, agency in agencies.items():
@@ -156,11 +169,8 @@ def _leaders(agencies: dict[str, Agency]) -> None:
                 code=person_code, full_name=_person_name(rng), actor=None
             )
             role = Position.Role.HEAD if index == 0 else Position.Role.DEPUTY
-            title = (
-                ("Chủ tịch UBND" if index == 0 else "Phó Chủ tịch UBND")
-                if agency.type.code == "huyen"
-                else ("Giám đốc" if index == 0 else "Phó Giám đốc")
-            )
+            head, deputy = _titles(agency)
+            title = head if index == 0 else deputy
             position = Position.objects.filter(person=person, agency=agency).first()
             if position is None:
                 position = org.create_position(

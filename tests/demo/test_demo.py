@@ -12,7 +12,7 @@ from django.test import Client
 
 from chiso.audit.models import AuditEvent
 from chiso.demo.build import DEMO_PASSWORD, build
-from chiso.org.models import Agency
+from chiso.org.models import Agency, Position
 from chiso.results.models import AgencyScore, ResultSet
 
 
@@ -66,6 +66,16 @@ def test_it_is_idempotent(demo: None) -> None:
 def test_it_records_the_2025_mergers(demo: None) -> None:
     merged = Agency.objects.get(code="snnmt")
     assert {a.code for a in merged.predecessors()} == {"snnptnt", "stnmt"}
+
+
+def test_heads_carry_the_title_of_their_kind_of_agency(demo: None) -> None:
+    heads = dict(
+        Position.objects.filter(role=Position.Role.HEAD).values_list("agency__code", "title")
+    )
+    assert heads["ttt"] == "Chánh Thanh tra"
+    assert heads["bqlkkt"] == "Trưởng ban"
+    assert heads["stp"] == "Giám đốc"
+    assert heads["tuyhoa"] == "Chủ tịch UBND"
 
 
 def test_the_command_refuses_a_production_configuration(db: Any, settings: Any) -> None:
