@@ -36,7 +36,7 @@ def parse_answer(question: Question, raw: Raw) -> tuple[Any, str]:
         return None, ""
     if question.type == "number":
         return _number(question, parts)
-    if any(not p.isdigit() for p in parts):
+    if any(not (p.isascii() and p.isdigit()) for p in parts):  # "²".isdigit() is true
         return None, _("must be a number")
     values = [int(p) for p in parts]
     allowed = question.option_values()
@@ -60,7 +60,8 @@ def _number(question: Question, parts: list[str]) -> tuple[int | None, str]:
     if len(parts) != 1:
         return None, _("write a single number")
     text = parts[0]
-    if not text.removeprefix("-").isdigit():
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
         return None, _("must be a number")
     value = int(text)
     low = question.minimum if question.minimum is not None else 0

@@ -186,7 +186,8 @@ def fill(request: HttpRequest, token: str) -> HttpResponse:
 
 
 def _int(text: str | None, default: int) -> int:
-    return int(text) if text and text.isdigit() else default
+    # ASCII digits only: "²".isdigit() is true, and int("²") fails.
+    return int(text) if text and text.isascii() and text.isdigit() else default
 
 
 @require_http_methods(["GET", "POST"])
@@ -194,18 +195,17 @@ def open_link(request: HttpRequest, code: str) -> HttpResponse:
     """The campaign's open link: the respondent names the agency and their group and answers
     an arithmetic question; each address may start a limited number of forms per hour.
 
-    Opened again in the browser that started a form not yet sent, it goes back to that form
-    (:mod:`chiso.surveys.open_resume`), unless ``?moi=1`` asks for a new one. After a form
-    was sent, it offers a new one: a campaign has no rule of one form per device (a family's
-    phone, a tablet at the one-stop shop serve several people), the hourly limit per address
-    is the guard against flooding."""
+    Opened again in the browser that started a form not yet sent, it offers, first, a link
+    back to that form (:mod:`chiso.surveys.open_resume`), and below it the start of a new one:
+    never a redirect, since a family's phone or a tablet at the one-stop shop serves several
+    people, and the next one must not land in someone else's answers (code review s8). A
+    campaign has no rule of one form per device; the hourly limit per address is the guard
+    against flooding."""
     campaign = get_object_or_404(
         Campaign.objects.exclude(open_code=""), open_code=code, status=Campaign.Status.OPEN
     )
     earlier = open_resume.remembered(request, campaign)
     unsent = earlier if earlier and earlier.status == Response.Status.STARTED else None
-    if unsent and request.method == "GET" and request.GET.get("moi") != "1":
-        return redirect("survey_form:fill", token=unsent.token)
     agencies = list(campaign.agencies.order_by("name"))
     error = error_field = ""
     status = 200

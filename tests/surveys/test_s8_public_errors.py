@@ -252,8 +252,21 @@ def test_a_citizen_on_a_phone_is_taken_to_what_needs_correcting(
     expect(page.get_by_text("Phần 2 / 7")).to_be_visible()
     assert _focused_id(page) != "error-summary"  # a page without errors keeps its focus
 
-    # Scanning the QR code again in the same browser goes back to the form, at part 2.
+    # Scanning the QR code again in the same browser offers the form back, at part 2.
     page.goto(open_link)
+    page.get_by_role("link", name="Tiếp tục phiếu ông/bà đã bắt đầu trên trình duyệt này").click()
     expect(page.get_by_text("Phần 2 / 7")).to_be_visible()
     page.get_by_role("link", name="Quay lại").click()
     expect(page.get_by_label(SO_LAN)).to_have_value("2")
+
+
+def test_digits_of_other_scripts_are_refused_politely_not_with_a_server_error(
+    world: Any, campaign: Any
+) -> None:
+    client, form = start_on_the_open_link(world, campaign, "citizen")
+
+    for typed in ("²", "-²", "٣"):
+        refused = client.post(form, {"section": "0", "kenh_nop": "²", "so_lan_di_lai": typed})
+        assert refused.status_code == 400
+        assert "phải là số" in refused.content.decode()
+    assert client.get(f"{form}?phan=²").status_code == 200
