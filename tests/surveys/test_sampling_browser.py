@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from chiso.surveys.models import Contact
 from tests.conftest import PASSWORD
-from tests.surveys.test_sampling import citizens, procedure  # noqa: F401  (fixture)
+from tests.surveys.test_sampling import citizens
 
 pytestmark = pytest.mark.browser
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
