@@ -33,7 +33,7 @@ def _fields(row: LeaderRow, year: int) -> str:
 def leaders_sheet(ws: Worksheet, result_set: ResultSet, viewer: Any = None) -> None:
     """Fill ``ws`` with the heads and deputies of ``result_set`` that ``viewer`` may see
     (everyone when ``viewer`` is None: the command line), counts per class first."""
-    agency_ids = visible_agency_ids(viewer) if viewer is not None else None
+    agency_ids = visible_agency_ids(viewer, result_set) if viewer is not None else None
     table = leader_table(result_set.block, result_set, agency_ids)
     xlsx._cell(ws, 1, 1, xlsx.province_heading(), bold=True)
     title = _("CLASSIFICATION OF HEADS AND DEPUTIES %(year)s — %(block)s") % {

@@ -208,9 +208,12 @@ def _registry_rows(block: Block, agency_ids: set[int] | None) -> list[LeaderRow]
     return rows
 
 
-def visible_agency_ids(user: Any) -> set[int] | None:
-    """None for province-wide roles (every row), else the user's own agencies (results app's
-    scope rules: an agency's people see their own agency's leaders only)."""
+def visible_agency_ids(user: Any, result_set: ResultSet | None) -> set[int] | None:
+    """The agencies whose rows ``user`` sees; None: every row. Published results are public
+    (the public scorecards show every leader's score), so everyone sees all of them; otherwise
+    province-wide roles see every row and an agency's people their own agency's."""
+    if result_set is not None and result_set.status == ResultSet.Status.PUBLISHED:
+        return None
     return None if scope.sees_whole_province(user) else scope.own_agency_ids(user)
 
 

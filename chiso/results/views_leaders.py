@@ -19,14 +19,15 @@ def block_leaders(request: HttpRequest, year: int, block: str) -> HttpResponse:
     """Every head and deputy of the block the user may see, with score and class.
 
     Scope follows the results pages: results the user may not see (an unpublished set for an
-    agency user) are not shown, and agency users see their own agency's rows only."""
+    agency user) are not shown; published results are public, every row; otherwise agency
+    users see their own agency's rows only."""
     scope.require_any_role(request.user)
     block_obj = Block.objects.filter(year=year, code=block).first()
     if block_obj is None:
         raise Http404
     sets = visible_result_sets(request.user)
     result_set = sets.filter(year=year, block__code=block).first()
-    table = leader_table(block_obj, result_set, visible_agency_ids(request.user))
+    table = leader_table(block_obj, result_set, visible_agency_ids(request.user, result_set))
     sort = request.GET.get("sort", "")
     if sort not in SORTS:
         sort = ""
