@@ -257,11 +257,14 @@ def _paired(
     old: tuple[str, Mapping[str, Any]],
     new: tuple[str, Mapping[str, Any]],
     old_to_new: Mapping[str, str],
+    parents: tuple[str, str],
 ) -> Change | None:
-    """The change of a node present in both versions, None when nothing changed."""
+    """The change of a node present in both versions, None when nothing changed; ``parents``
+    names its field before and after."""
     (pa, na), (pb, nb) = old, new
-    # A parent renumbered along with its children is not a move.
-    moved = (old_to_new.get(pa, pa) if pa else "") != pb
+    # A parent renumbered along with its children is not a move; a parent that has no
+    # counterpart (removed) is, even when a new parent reuses its code.
+    moved = (old_to_new.get(pa) if pa else "") != pb
     names = tuple(n for n in NODE_FIELDS if (moved if n == "parent" else na.get(n) != nb.get(n)))
     renumbered = old_code != code
     if not names and not renumbered:
@@ -284,8 +287,8 @@ def _paired(
         )
     parts: dict[str, list[str]] = {"vi": [], "en": []}
     for name in names:
-        before = pa if name == "parent" else na.get(name)
-        after = pb if name == "parent" else nb.get(name)
+        before = parents[0] if name == "parent" else na.get(name)
+        after = parents[1] if name == "parent" else nb.get(name)
         for lang, label in zip(("vi", "en"), NODE_FIELDS[name], strict=True):
             parts[lang].append(
                 f"{label} {_describe_field(name, na, before, lang)} → "
@@ -307,6 +310,10 @@ def _paired(
     )
 
 
+def _named(code: str, node: Mapping[str, Any]) -> str:
+    return f"{code} {node.get('title', '')}".strip()
+
+
 def _nodes(a: Mapping[str, Any], b: Mapping[str, Any]) -> Iterator[Change]:
     matching: Matching = match_frameworks(a, b)
     old_to_new = {m.before.code: m.after.code for m in matching.matches}
@@ -320,7 +327,14 @@ def _nodes(a: Mapping[str, Any], b: Mapping[str, Any]) -> Iterator[Change]:
             yield _added(code, new[code][1])
         else:
             old_code = new_to_old[code]
-            change = _paired(old_code, code, old[old_code], new[code], old_to_new)
+            old_parent, new_parent = old[old_code][0], new[code][0]
+            # A moved node names its fields by code and title: a removed field's code may be
+            # reused by the renumbered field the node moved into ("1 → 1" says nothing).
+            parents = (
+                _named(old_parent, old[old_parent][1]) if old_parent else "",
+                _named(new_parent, new[new_parent][1]) if new_parent else "",
+            )
+            change = _paired(old_code, code, old[old_code], new[code], old_to_new, parents)
             if change is not None:
                 yield change
 

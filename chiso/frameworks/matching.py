@@ -73,11 +73,15 @@ class Match:
     before: NodeRef
     after: NodeRef
     evidence: Evidence
+    moved: bool = False  # the node sits under another field than its counterpart's
 
     @property
     def changes(self) -> tuple[str, ...]:
-        """The attributes that differ, of ``code``, ``title``, ``max_points``, ``rule_type``."""
+        """The attributes that differ, of ``code``, ``parent`` (moved to another field),
+        ``title``, ``max_points``, ``rule_type``."""
         out = []
+        if self.moved:
+            out.append("parent")
         if self.before.code != self.after.code:
             out.append("code")
         if self.before.key != self.after.key:
@@ -94,9 +98,10 @@ class Match:
 
     @property
     def comparable(self) -> bool:
-        """Whether last version's figure may be set against this one's: the same title, the
-        same maximum and the same kind of rule (a renumbering alone does not matter)."""
-        return not {"title", "max_points", "rule_type"} & set(self.changes)
+        """Whether last version's figure may be set against this one's: the same field, title,
+        maximum and kind of rule (a renumbering alone does not matter). A title found under
+        another field may be a generic one ("Ban hành kế hoạch") naming another criterion."""
+        return not {"parent", "title", "max_points", "rule_type"} & set(self.changes)
 
 
 @dataclass(frozen=True)
@@ -168,7 +173,8 @@ def match_nodes(before: Sequence[NodeRef], after: Sequence[NodeRef]) -> Matching
         return [r for r in refs if r.depth == depth and r.code not in used]
 
     def pair(old: NodeRef, new: NodeRef, evidence: Evidence) -> None:
-        pairs[new.code] = Match(old, new, evidence)
+        # Parents are paired before their children (one depth at a time).
+        pairs[new.code] = Match(old, new, evidence, moved=not _parents_paired(old, new, pairs))
         taken.add(old.code)
 
     def unique_on(attr: str, depth: int, evidence: Evidence) -> None:

@@ -101,6 +101,8 @@ class NodeLoss:
             return _("maximum lowered from %(before)s to %(after)s") % values
         if before.rule_type != after.rule_type:
             return _("scored differently")
+        if "parent" in self.match.changes:
+            return _("moved to another field")
         if "title" in self.match.changes:
             return _("criterion reworded")
         return _("not scored last year")

@@ -155,3 +155,21 @@ def test_the_framework_page_writes_its_settings_in_words(
     assert "điểm 2 chữ số thập phân, tỷ lệ 2 chữ số thập phân, làm tròn lên từ 5" in text
     assert "Khối sở, ban, ngành, Khối UBND cấp huyện" in text
     assert "final, base" not in text and "half_up" not in text
+
+
+def test_a_criterion_moved_out_of_a_removed_field_reads_as_a_move_by_name() -> None:
+    """Field 1 is removed, field 2 becomes 1 and takes criterion 1.2: the new field reuses the
+    removed one's code, so the move is named by code and title, not as "1 → 1"."""
+    old, new = tiny(), tiny(version=2)
+    first, second = new["nodes"]
+    moved = first["children"][1]
+    second["code"] = "1"
+    for n, child in enumerate(second["children"], start=1):
+        child["code"] = f"1.{n}"
+    moved["code"] = f"1.{len(second['children']) + 1}"
+    second["children"].append(moved)
+    new["nodes"] = [second]
+    new["total_points"] = second["max_points"] = sum(c["max_points"] for c in second["children"])
+    lines = [c.text("vi") for c in diff_frameworks(old, new)]
+    assert "Sửa 1.2: thuộc 1 Chỉ đạo, điều hành → 1 Hài lòng" in lines
+    assert "2.1 → 1.1 (đánh số lại) “SIPAS”" in lines

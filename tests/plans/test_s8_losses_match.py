@@ -234,3 +234,35 @@ def test_the_reasons_read_in_english_too(demo: Any) -> None:
 def test_fields_keep_their_comparison(demo: Any) -> None:
     rows = table(page("hanh", losses_url(2023, "huyen") + "?level=field"), "losses")
     assert rows["3"][:3] == ["38,29", "216,00", f"{MINUS}22,61"]
+
+
+def test_a_title_found_under_another_field_is_a_move_and_not_compared() -> None:
+    """A generic title ("Ban hành kế hoạch") under another field may name another criterion:
+    paired, it is marked as moved, and no change in points is computed against it."""
+    from decimal import Decimal
+
+    from chiso.frameworks.matching import NodeRef, match_nodes
+
+    def ref(code: str, title: str, parent: str | None = None) -> NodeRef:
+        depth = 0 if parent is None else 1
+        return NodeRef(code, title, depth, Decimal(2), parent=parent, rule_type="manual")
+
+    before = [
+        ref("1", "Công tác chỉ đạo"),
+        ref("1.1", "Ban hành kế hoạch", "1"),
+        ref("2", "Cải cách thủ tục hành chính"),
+        ref("2.1", "Rà soát thủ tục", "2"),
+    ]
+    after = [
+        ref("1", "Công tác chỉ đạo"),
+        ref("1.1", "Kiểm tra cải cách", "1"),
+        ref("2", "Cải cách thủ tục hành chính"),
+        ref("2.1", "Rà soát thủ tục", "2"),
+        ref("2.2", "Ban hành kế hoạch", "2"),
+    ]
+    matching = match_nodes(before, after)
+    moved = matching.for_new("2.2")
+    assert moved is not None and moved.before.code == "1.1"
+    assert "parent" in moved.changes and not moved.comparable
+    stayed = matching.for_new("2.1")
+    assert stayed is not None and stayed.comparable
