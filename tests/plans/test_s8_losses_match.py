@@ -184,7 +184,7 @@ def test_the_dashboard_top_five_no_longer_sets_different_criteria_against_each_o
     assert rows["8.2"] == ["21,00", "— tiêu chí mới"]
     # 8.1's maximum went from 9 to 6: no "−14,55" presented as progress
     assert rows["8.1"] == ["19,63", "— điểm tối đa giảm từ 9 xuống 6"]
-    assert rows["8.3"] == ["22,51", "— điểm tối đa giảm từ 8 xuống 6"]
+    assert rows["8.3"] == ["22,51", "— điểm tối đa giảm từ 8 xuống 6 năm 2022 là 8.2"]
     # the same criterion with the same maximum: 18,63 − 29,43, two decimals, a real minus
     assert rows["1.4"] == ["18,63", f"{MINUS}10,80"]
     assert f"{MINUS}3,85" not in html and "-3,85" not in html
@@ -199,7 +199,8 @@ def test_the_block_page_explains_every_criterion_it_does_not_compare(demo: Any) 
     assert rows["3.7"][:3] == [
         "6,66",
         "38,00",
-        "— điểm tối đa giảm từ 3 xuống 2 mất 17,53% số điểm có thể đạt (2022: 24,75%)",
+        "— điểm tối đa giảm từ 3 xuống 2 năm 2022 là 3.5 "
+        "mất 17,53% số điểm có thể đạt (2022: 24,75%)",
     ]
     assert "22,87" not in html
     # 3.5 (số hóa) is 2022's 3.4, same maximum: compared, with its old code
@@ -226,7 +227,7 @@ def test_the_reasons_read_in_english_too(demo: Any) -> None:
     rows = table(page("hanh", losses_url(2023, "huyen"), language="en"), "losses")
     assert rows["8.2"][2] == "— new criterion"
     assert rows["8.3"][2] == (
-        "— maximum lowered from 3 to 1 lost 5.56% of the points possible (2022: 33.33%)"
+        "— maximum lowered from 3 to 1 was 8.2 in 2022 lost 5.56% of the points possible (2022: 33.33%)"
     )
     assert rows["8.4"][2] == f"{MINUS}4.20 was 8.3 in 2022"
 
