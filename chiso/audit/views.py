@@ -20,7 +20,7 @@ from django.db.models.functions import Cast
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
 from chiso.accounts import scope
@@ -253,7 +253,10 @@ def event_list(request: HttpRequest) -> HttpResponse:
             "agency": names.get(e.agency_id_ref)
             if e.agency_id_ref is not None
             else (
-                gettext("%(count)s agencies") % {"count": several[e.pk]} if e.pk in several else ""
+                ngettext("%(count)s agency", "%(count)s agencies", several[e.pk])
+                % {"count": several[e.pk]}
+                if e.pk in several
+                else ""
             ),
             "change": describe_details(_shown_data(e, own), agencies=names),
         }

@@ -198,3 +198,15 @@ def test_an_unreadable_file_is_reported_and_the_others_still_imported(
     assert imported["accepted"] == 1 and imported["filename"] == str(good)
     assert failed["filename"] == str(broken) and failed["error"]
     assert list(Dossier.objects.values_list("code", flat=True)) == ["H1"]
+
+
+def test_a_folder_given_as_a_file_is_reported_like_an_unreadable_file(
+    catalogue: Any, tmp_path: Path
+) -> None:
+    folder = tmp_path / "thu-muc.jsonl"
+    folder.mkdir()
+    good = write_jsonl(tmp_path / "ok.jsonl", [record("H1")])
+    _out, error = run(str(folder), str(good))
+    assert error is not None and error.returncode == 1
+    assert "1 tệp không đọc được" in str(error) and "thu-muc.jsonl" in str(error)
+    assert list(Dossier.objects.values_list("code", flat=True)) == ["H1"]

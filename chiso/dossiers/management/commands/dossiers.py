@@ -192,7 +192,7 @@ class Command(BaseCommand):
                     progress=ProgressBar(path.name, self.stderr._out),
                     workers=options["jobs"],
                 )
-            except ValueError as e:
+            except (ValueError, OSError) as e:  # not a table, a folder, no permission…
                 unreadable.append((path, str(e)))
                 self.stderr.write(f"{path}: không đọc được tệp: {e}")
                 continue
