@@ -9,8 +9,9 @@ __all__ = ["block_names"]
 
 
 def block_names(year: int | None = None) -> dict[str, str]:
-    """Block names by code: of ``year`` where that year has the block, else of the latest
-    year that has it; every year's latest name when ``year`` is None."""
+    """Block names by code: the name of the latest year up to ``year`` that has the block,
+    else (a block only of later years) of the earliest year after it; every block's latest
+    name when ``year`` is None."""
     names: dict[str, str] = {}
     for code, block_year, name in Block.objects.order_by("year").values_list(
         "code", "year", "name"

@@ -78,7 +78,8 @@ class Match:
     @property
     def changes(self) -> tuple[str, ...]:
         """The attributes that differ, of ``code``, ``parent`` (moved to another field),
-        ``title``, ``max_points``, ``rule_type``."""
+        ``title``, ``max_points``, ``rule_type``, ``measure`` (what the rule reads, e.g. an
+        entered rate becoming one computed from the system's data)."""
         out = []
         if self.moved:
             out.append("parent")
@@ -90,6 +91,8 @@ class Match:
             out.append("max_points")
         if self.before.rule_type != self.after.rule_type:
             out.append("rule_type")
+        if self.before.measure != self.after.measure:
+            out.append("measure")
         return tuple(out)
 
     @property
@@ -99,9 +102,10 @@ class Match:
     @property
     def comparable(self) -> bool:
         """Whether last version's figure may be set against this one's: the same field, title,
-        maximum and kind of rule (a renumbering alone does not matter). A title found under
-        another field may be a generic one ("Ban hành kế hoạch") naming another criterion."""
-        return not {"parent", "title", "max_points", "rule_type"} & set(self.changes)
+        maximum, kind of rule and measured quantity (a renumbering alone does not matter). A
+        title found under another field may be a generic one ("Ban hành kế hoạch") naming
+        another criterion; a rate the agency entered is not the rate the system computes."""
+        return not {"parent", "title", "max_points", "rule_type", "measure"} & set(self.changes)
 
 
 @dataclass(frozen=True)

@@ -103,6 +103,8 @@ class NodeLoss:
             return _("scored differently")
         if "parent" in self.match.changes:
             return _("moved to another field")
+        if "measure" in self.match.changes:
+            return _("now measured from other data")
         if "title" in self.match.changes:
             return _("criterion reworded")
         return _("not scored last year")
