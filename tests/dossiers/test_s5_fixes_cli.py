@@ -52,3 +52,16 @@ def test_the_progress_line_groups_thousands_with_a_dot() -> None:
     line = out.getvalue()
     assert " 50,0% 84.088/168.176 dòng, " in line
     assert "," not in line.split("dòng, ")[1]  # the rate: 1.234.567 dòng/s, never 1,234,567
+
+
+def test_the_progress_line_ends_once_when_the_end_is_reported_twice() -> None:
+    """The import reports its last batch, then the end of the file: one finished line, not two
+    (review s8, re-walk)."""
+    out = io.StringIO()
+    bar = ProgressBar("d.jsonl", out)
+
+    bar(2, 4)
+    bar(4, 4)
+    bar(4, 4)
+
+    assert out.getvalue().count("100,0% 4/4 dòng") == 1 and out.getvalue().endswith("\n")

@@ -98,8 +98,11 @@ class ProgressBar:
         self.label = label
         self.stream = stream
         self.started = time.monotonic()
+        self.finished = False
 
     def __call__(self, done: int, total: int) -> None:
+        if self.finished:  # the import reports the end again after its last batch
+            return
         share = done / total if total else 1.0
         filled = int(30 * share)
         rate = done / max(time.monotonic() - self.started, 1e-6)
@@ -110,6 +113,7 @@ class ProgressBar:
         )
         if done >= total:
             self.stream.write("\n")
+            self.finished = True
         self.stream.flush()
 
 
