@@ -14,6 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from chiso.engine import ProblemsError, score_agency
+from chiso.engine.model import LeaderPolicy
 from chiso.engine.spec import fmt_decimal
 from chiso.frameworks.describe import num, unit_label
 from chiso.frameworks.facts import FACTS, describe_fact
@@ -48,17 +49,15 @@ def pick(mapping: dict[str, Any], key: str) -> Any:
     return mapping.get(key) if isinstance(mapping, dict) else None
 
 
-# The engine's default (chiso.engine.model.LeaderPolicy) when a framework does not set one.
-DEFAULT_DEPUTY_WEIGHT = Decimal("0.7")
-
-
 @register.simple_tag
 def deputy_rule(framework: Any) -> str:
     """The leaders' rule of ``framework`` in one sentence, so that a reader can reproduce a
     deputy's score from the field indices beside it: "Điểm cấp phó = 0,7 × điểm các lĩnh vực
     phụ trách + 0,3 × điểm cơ quan" (chiso.engine.leaders)."""
     leaders = (getattr(framework, "settings", None) or {}).get("leaders") or {}
-    weight = Decimal(str(leaders.get("deputy_assigned_weight", DEFAULT_DEPUTY_WEIGHT)))
+    # The engine's default when the framework does not set one.
+    default = LeaderPolicy().deputy_assigned_weight
+    weight = Decimal(str(leaders.get("deputy_assigned_weight", default)))
     lang = "en" if (get_language() or "vi").startswith("en") else "vi"
     return _(
         "The head's score is the agency's index; a deputy's score = %(weight)s × the index of "
