@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from operator import itemgetter
 from pathlib import Path
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
@@ -546,7 +546,7 @@ class PreparedBatch:
 _Row = namedtuple("_Row", DOSSIER_COLUMNS[1:-1])  # type: ignore[misc]
 # (line number, record): the record's dict, its error text, or its JSON line still undecoded.
 Batch = list[tuple[int, Any]]
-Decode = Callable[[str], "dict[str, Any] | str"]
+Decode = Callable[[str], "dict[str, Any] | BadLine"]
 
 
 def derive_all(ctx: Context, items: Sequence[Any]) -> list[tuple[dict[str, Any], Any]]:
@@ -567,10 +567,12 @@ def prepare_batch(
     for i, (line, rec) in enumerate(batch):
         if decode is not None:
             rec = decode(rec)
-        result = ctx.parse(rec) if isinstance(rec, dict) else [rec]
+        if isinstance(rec, BadLine):
+            out.bad.append((line, rec.reason, rec.text))
+            continue
+        result = ctx.parse(rec)
         if isinstance(result, list):
-            raw = json.dumps(rec, ensure_ascii=False) if isinstance(rec, dict) else ""
-            out.bad.append((line, "; ".join(result), raw))
+            out.bad.append((line, "; ".join(result), json.dumps(rec, ensure_ascii=False)))
         else:
             parsed.append(result)
             out.records.setdefault(result.code, []).append(i)
@@ -739,23 +741,32 @@ def _json_text(data: bytes) -> Iterator[tuple[int, str]]:
             yield n, line
 
 
-def _json_record(line: str) -> dict[str, Any] | str:
+class BadLine(NamedTuple):
+    """A line that is no record: what is wrong with it, and its text as sent, which the
+    quarantine keeps so that whoever corrects it has the line."""
+
+    reason: str
+    text: str
+
+
+def _json_record(line: str) -> dict[str, Any] | BadLine:
     """The record of a JSON line, or what is wrong with it."""
     try:
         value = json.loads(line)
     except json.JSONDecodeError as e:
         # The json module's message is English ("Unterminated string…"): the column is what
         # helps whoever fixes the line.
-        return _("not valid JSON (error at column %(column)s)") % {"column": e.colno}
-    return value if isinstance(value, dict) else _("not a JSON object")
+        reason = _("not valid JSON (error at column %(column)s)") % {"column": e.colno}
+        return BadLine(reason, line)
+    return value if isinstance(value, dict) else BadLine(_("not a JSON object"), line)
 
 
-def _json_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _json_lines(data: bytes) -> Iterator[tuple[int, dict[str, Any] | BadLine]]:
     for n, line in _json_text(data):
         yield n, _json_record(line)
 
 
-def _csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any] | str]]:
+def _csv_rows(data: bytes) -> Iterator[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(data.decode("utf-8-sig")))
     for n, row in enumerate(reader, start=2):
         yield n, {k: v for k, v in row.items() if k}
@@ -870,9 +881,12 @@ def _store_records(ctx: Context, run: ImportRun, batch: Batch) -> tuple[int, int
     good: list[ParsedDossier] = []
     bad: list[QuarantinedRow] = []
     for line, rec in batch:
-        parsed = ctx.parse(rec) if isinstance(rec, dict) else [rec]
+        if isinstance(rec, BadLine):
+            bad.append(QuarantinedRow(run=run, line=line, reason=rec.reason, raw=rec.text))
+            continue
+        parsed = ctx.parse(rec)
         if isinstance(parsed, list):
-            raw = json.dumps(rec, ensure_ascii=False) if isinstance(rec, dict) else ""
+            raw = json.dumps(rec, ensure_ascii=False)
             bad.append(QuarantinedRow(run=run, line=line, reason="; ".join(parsed), raw=raw))
         else:
             good.append(parsed)

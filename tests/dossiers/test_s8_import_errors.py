@@ -101,6 +101,8 @@ def test_errors_writes_every_refused_row_to_a_csv_excel_opens(
     by_line = {(Path(r[0]).name, r[1]): r for r in rows[1:]}
     assert "không có thủ tục hành chính mã 'KHONG.CO'" in by_line[("imp.jsonl", "3")][2]
     assert json.loads(by_line[("imp.jsonl", "3")][3])["MaHoSo"] == "H3"
+    # A line that is no JSON keeps its text, for whoever corrects it.
+    assert by_line[("imp.jsonl", "5")][3].startswith('{"MaHoSo": "H5", "MaTTHC": "1.000001"')
     assert "X21" in by_line[("b.jsonl", "22")][2]
     assert f"  … và 2 dòng lỗi khác (tất cả ở tệp {target})." in out
     assert f"Đã ghi 25 dòng lỗi vào {target}." in out
