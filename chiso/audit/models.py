@@ -12,7 +12,22 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class AuditEvent(models.Model):
+class AppendOnly(models.Model):
+    """Rows that are written once: changing or deleting one through the application raises."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise TypeError("Audit events cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> Any:
+        raise TypeError("Audit events cannot be deleted.")
+
+
+class AuditEvent(AppendOnly):
     """Who did what, when, to which object, with the old and new values and the reason.
 
     Rows are written only by :func:`chiso.audit.actions.record` and never change afterwards:
@@ -48,16 +63,8 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.action} {self.object_repr}"
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
 
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Audit events cannot be deleted.")
-
-
-class AuditEventAgency(models.Model):
+class AuditEventAgency(AppendOnly):
     """One of the agencies an event concerns when it concerns several, so that the audit list
     filtered by an agency, and the agency's own users, find it.
 
@@ -84,14 +91,6 @@ class AuditEventAgency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id} → {self.agency_id_ref}"
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None:
-            raise TypeError("Audit events cannot be changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> Any:
-        raise TypeError("Audit events cannot be deleted.")
 
 
 def about_agencies(agency_ids: Iterable[int]) -> Q:
