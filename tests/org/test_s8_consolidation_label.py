@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import Client
@@ -42,6 +43,14 @@ def consolidate(so: AgencyType, *olds: Agency) -> Agency:
             old, new, kind=Lineage.Kind.MERGED_INTO, effective_date=MARCH_1, actor=None
         )
     return new
+
+
+def finance_merger(world: Any) -> Agency:
+    """Sở Kế hoạch và Đầu tư and Sở Tài chính consolidated into the new Sở Tài chính."""
+    so = world.stp.type
+    skhdt = actions.create_agency(code="skhdt", name="Sở Kế hoạch và Đầu tư", type=so, actor=None)
+    stc = actions.create_agency(code="stc", name="Sở Tài chính", type=so, actor=None)
+    return consolidate(so, skhdt, stc)
 
 
 def test_two_units_forming_a_new_agency_read_as_a_consolidation_on_every_page(
@@ -88,10 +97,7 @@ def test_units_absorbed_by_an_agency_that_already_existed_read_as_a_merger(
 def test_a_new_agency_without_results_or_leaders_points_to_its_predecessors(
     client: Client, world
 ) -> None:
-    so = world.stp.type
-    skhdt = actions.create_agency(code="skhdt", name="Sở Kế hoạch và Đầu tư", type=so, actor=None)
-    stc = actions.create_agency(code="stc", name="Sở Tài chính", type=so, actor=None)
-    new = consolidate(so, skhdt, stc)
+    new = finance_merger(world)
     assert client.login(username="hanh", password=PASSWORD)
 
     html = client.get(f"/org/agencies/{new.code}/").content.decode()
@@ -124,10 +130,7 @@ def test_an_agency_without_predecessors_shows_no_pointer(client: Client, world) 
 def test_the_new_agencys_own_staff_see_predecessor_names_but_no_links_to_them(
     client: Client, world
 ) -> None:
-    so = world.stp.type
-    skhdt = actions.create_agency(code="skhdt", name="Sở Kế hoạch và Đầu tư", type=so, actor=None)
-    stc = actions.create_agency(code="stc", name="Sở Tài chính", type=so, actor=None)
-    new = consolidate(so, skhdt, stc)
+    new = finance_merger(world)
     officer = User.objects.create_user("thu", password=PASSWORD)
     Membership.objects.create(user=officer, role=Role.FOCAL_OFFICER, agency=new)
     assert client.login(username="thu", password=PASSWORD)

@@ -8,10 +8,10 @@ from typing import Any
 from django.core import signing
 from django.test import Client
 
-from chiso.surveys.actions import close_campaign, create_campaign, issue_invitations, open_campaign
+from chiso.surveys.actions import close_campaign, create_campaign, open_campaign
 from chiso.surveys.models import Response
 from chiso.surveys.open_resume import COOKIE
-from tests.surveys.conftest import sipas_answers
+from tests.surveys.conftest import invite, sipas_answers
 from tests.surveys.test_s6_public_form import start_on_the_open_link
 
 PART_1 = {"section": "0", "kenh_nop": "1", "so_lan_di_lai": "2"}
@@ -67,15 +67,7 @@ def test_the_page_says_the_same_link_or_qr_code_brings_the_citizen_back(
 
 
 def test_an_invitation_link_keeps_its_own_words(world: Any, campaign: Any) -> None:
-    (invitation,) = issue_invitations(
-        campaign,
-        actor=world.tuan,
-        agency=world.stp,
-        group="citizen",
-        channel="online",
-        count=1,
-        questionnaire=campaign.open_questionnaire,
-    )
+    invitation = invite(world, campaign, "online")
 
     page = Client().get(f"/khao-sat/{invitation.token}/").content.decode()
 

@@ -13,11 +13,12 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from chiso.dossiers.models import Applicant, Dossier, Procedure
+from chiso.dossiers.models import Procedure
 from chiso.dossiers.workcalendar import LOCAL_ZONE
 from chiso.surveys.actions.sampling import draw_from_dossiers, plan_dossier_draw
 from chiso.surveys.models import Contact
 from tests.conftest import PASSWORD
+from tests.surveys.test_sampling import lodge as sampling_lodge
 
 YEAR_FIRST, YEAR_LAST = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
 
@@ -25,17 +26,7 @@ YEAR_FIRST, YEAR_LAST = datetime.date(2024, 1, 1), datetime.date(2024, 12, 31)
 def lodge(procedure: Procedure, agency: Any, code: str, local: datetime.datetime) -> None:
     """A citizen's dossier received at the local (Việt Nam) time ``local``."""
     received = local.replace(tzinfo=LOCAL_ZONE)
-    dossier = Dossier.objects.create(
-        code=code,
-        agency=agency,
-        procedure=procedure,
-        field_code="LLTP",
-        status=10,
-        channel=1,
-        received_at=received,
-        counted_on=received.date(),
-    )
-    Applicant.objects.create(dossier=dossier, name=f"Người {code}", phone=f"09{code[-8:]}")
+    sampling_lodge(procedure, agency, code, at=received, phone=f"09{code[-8:]}")
 
 
 @pytest.fixture

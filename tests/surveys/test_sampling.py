@@ -34,9 +34,11 @@ def lodge(
     name: str = "",
     phone: str = "",
     email: str = "",
+    at: datetime.datetime | None = None,
 ) -> Dossier:
-    """A dossier received on ``day``/``month``/2024 and its applicant."""
-    received = timezone.make_aware(datetime.datetime(2024, month, day, 9))
+    """A dossier received on ``day``/``month``/2024 at 09:00, or at the aware moment ``at``,
+    and its applicant."""
+    received = at or timezone.make_aware(datetime.datetime(2024, month, day, 9))
     dossier = Dossier.objects.create(
         code=code,
         agency=agency,
