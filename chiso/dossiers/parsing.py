@@ -89,15 +89,26 @@ class ParsedDossier:
     applicant: tuple[int, str, str, str, str] | None = None
 
 
+# The fields without which a record is no dossier (parse_record: required, or no default).
+REQUIRED_FIELDS = ("MaHoSo", "MaTTHC", "DonViXuLy", "NgayTiepNhan", "TrangThaiHoSo")
+
+
+def field_problem(name: str, message: str) -> str:
+    """One problem of a record as the quarantine states it: "trường MaTTHC: …"."""
+    return _("field %(field)s: %(message)s") % {"field": name, "message": message}
+
+
+def empty() -> str:
+    return _("cannot be empty")
+
+
 class _Reader:
     def __init__(self, record: dict[str, Any]):
         self.record = record
         self.problems: list[str] = []
 
     def fail(self, name: str, message: str) -> None:
-        self.problems.append(
-            _("field %(field)s: %(message)s") % {"field": name, "message": message}
-        )
+        self.problems.append(field_problem(name, message))
 
     def text(self, name: str, data: dict[str, Any] | None = None, *, required: bool = False) -> str:
         value = (data if data is not None else self.record).get(name)
@@ -106,7 +117,7 @@ class _Reader:
         else:
             text = "" if value is None else str(value).strip()
         if required and not text:
-            self.fail(name, _("cannot be empty"))
+            self.fail(name, empty())
         return text
 
     def moment(
@@ -167,7 +178,7 @@ class _Reader:
         text = self.text(name, data)
         if not text:
             if default is None:
-                self.fail(name, _("cannot be empty"))
+                self.fail(name, empty())
             return default
         try:
             value = int(Decimal(text))

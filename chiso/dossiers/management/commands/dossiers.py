@@ -28,12 +28,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.translation import gettext
 
 from chiso.dossiers.actions import CalendarDayRefused, set_calendar_day
 from chiso.dossiers.catalogue import import_procedures, import_templates
 from chiso.dossiers.ingest import BATCH_SIZE, ImportReport, import_file
 from chiso.dossiers.models import QuarantinedRow
+from chiso.dossiers.parsing import REQUIRED_FIELDS, empty, field_problem
 from chiso.dossiers.petitions import import_petitions
 from chiso.dossiers.recompute import FullRecomputeNeeded, recompute
 from chiso.dossiers.scorecard import publish_facts
@@ -43,9 +43,6 @@ from chiso.org.tabular import guard_formula
 
 ROWS_QUARANTINED = 2  # exit status of an import that quarantined rows (1: it could not run)
 SHOWN_ROWS = 20  # quarantined rows printed per file; --errors writes them all
-# The fields a dossier cannot do without (chiso.dossiers.parsing.parse_record): when these
-# are all a file's first row lacks, its header is the likely culprit.
-REQUIRED_FIELDS = ("MaHoSo", "MaTTHC", "DonViXuLy", "NgayTiepNhan", "TrangThaiHoSo")
 ERRORS_HEADER = ("tệp", "dòng", "lý do", "dữ liệu gốc")
 
 
@@ -64,11 +61,7 @@ def header_hint(first: QuarantinedRow) -> str | None:
     quarantined row lacks only required fields, the header probably misspells them
     (CSV and XLSX columns are matched by their exact names, capitals included). None
     otherwise."""
-    lacking = {
-        gettext("field %(field)s: %(message)s")
-        % {"field": name, "message": gettext("cannot be empty")}: name
-        for name in REQUIRED_FIELDS
-    }
+    lacking = {field_problem(name, empty()): name for name in REQUIRED_FIELDS}
     problems = first.reason.split("; ")
     if not all(p in lacking for p in problems):
         return None
