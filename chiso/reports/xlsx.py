@@ -56,7 +56,7 @@ def table_title(result_set: ResultSet) -> str:
     }
 
 
-def _cell(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> None:
+def write_cell(ws: Worksheet, row: int, col: int, value: Any, **style: Any) -> None:
     cell = ws.cell(row=row, column=col, value=value)
     cell.font = Font(name=FONT, size=style.pop("size", 11), bold=style.pop("bold", False))
     for key, val in style.items():
@@ -76,17 +76,17 @@ def _headers(ws: Worksheet, fields: list[dict[str, Any]], total_max: Any) -> lis
         pgettext("report", "Rank"),
     ]
     for col, text in enumerate(heads, start=1):
-        _cell(ws, top, col, text, bold=True, alignment=CENTRE)
+        write_cell(ws, top, col, text, bold=True, alignment=CENTRE)
         ws.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
     last_field = first_field + len(fields) - 1
-    _cell(ws, top, first_field, _("Points per field"), bold=True, alignment=CENTRE)
+    write_cell(ws, top, first_field, _("Points per field"), bold=True, alignment=CENTRE)
     if fields:
         ws.merge_cells(start_row=top, start_column=first_field, end_row=top, end_column=last_field)
     for offset, node in enumerate(fields):
         text = _("Field %(code)s (max %(max)s)") % {"code": node["code"], "max": plain(node["max"])}
-        _cell(ws, sub, first_field + offset, text, bold=True, alignment=CENTRE)
+        write_cell(ws, sub, first_field + offset, text, bold=True, alignment=CENTRE)
     for offset, text in enumerate(tail, start=last_field + 1):
-        _cell(ws, top, offset, text, bold=True, alignment=CENTRE)
+        write_cell(ws, top, offset, text, bold=True, alignment=CENTRE)
         ws.merge_cells(start_row=top, start_column=offset, end_row=sub, end_column=offset)
     return heads + [n["code"] for n in fields] + tail
 
@@ -109,11 +109,11 @@ def _row(score: AgencyScore, number_in_list: int) -> list[Any]:
 def _result_sheet(ws: Worksheet, result_set: ResultSet, scores: list[AgencyScore]) -> None:
     fields = fields_of(scores[0] if scores else None)
     width = 2 + len(fields) + 6
-    _cell(ws, 1, 1, province_heading(), bold=True)
+    write_cell(ws, 1, 1, province_heading(), bold=True)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=4)
-    _cell(ws, 2, 1, table_title(result_set), bold=True, size=13, alignment=CENTRE)
+    write_cell(ws, 2, 1, table_title(result_set), bold=True, size=13, alignment=CENTRE)
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    _cell(ws, 3, 1, result_set.framework.title, alignment=CENTRE)
+    write_cell(ws, 3, 1, result_set.framework.title, alignment=CENTRE)
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     ws.row_dimensions[2].height = 33
     ws.row_dimensions[HEADER_ROW + 1].height = 45
@@ -122,7 +122,7 @@ def _result_sheet(ws: Worksheet, result_set: ResultSet, scores: list[AgencyScore
     for index, score in enumerate(scores, start=1):
         row = HEADER_ROW + 1 + index
         for col, value in enumerate(_row(score, index), start=1):
-            _cell(ws, row, col, value, border=BOX)
+            write_cell(ws, row, col, value, border=BOX)
             if col in numeric:
                 ws.cell(row=row, column=col).number_format = NUMBER
     for row in ws.iter_rows(min_row=HEADER_ROW, max_row=HEADER_ROW + 1, max_col=width):
@@ -133,10 +133,10 @@ def _result_sheet(ws: Worksheet, result_set: ResultSet, scores: list[AgencyScore
     for col in range(3, width + 1):
         ws.column_dimensions[get_column_letter(col)].width = 11
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 2, column=3)
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
+    print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW + 1}")
 
 
-def _print_setup(ws: Worksheet, title_rows: str) -> None:
+def print_setup(ws: Worksheet, title_rows: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
     ws.page_setup.fitToWidth = 1
@@ -149,23 +149,23 @@ def _criteria_sheet(ws: Worksheet, scores: list[AgencyScore]) -> None:
     """One row per field and criterion, one column of points per agency (in rank order)."""
     heads = [_("Code"), _("Content"), _("Maximum points")]
     for col, text in enumerate([*heads, *(s.agency.name for s in scores)], start=1):
-        _cell(ws, 1, col, text, bold=True, alignment=CENTRE, border=BOX)
+        write_cell(ws, 1, col, text, bold=True, alignment=CENTRE, border=BOX)
     ws.row_dimensions[1].height = 60
     for row, node in enumerate(scores[0].nodes if scores else [], start=2):
         bold = node["depth"] == 0
-        _cell(ws, row, 1, node["code"], bold=bold, border=BOX)
-        _cell(ws, row, 2, node["title"], bold=bold, border=BOX)
-        _cell(ws, row, 3, number(node["max"]), bold=bold, border=BOX, number_format=NUMBER)
+        write_cell(ws, row, 1, node["code"], bold=bold, border=BOX)
+        write_cell(ws, row, 2, node["title"], bold=bold, border=BOX)
+        write_cell(ws, row, 3, number(node["max"]), bold=bold, border=BOX, number_format=NUMBER)
         for col, score in enumerate(scores, start=4):
             mine = score.node(node["code"])
             value = number(mine["points"]) if mine and not mine["not_applicable"] else None
-            _cell(ws, row, col, value, bold=bold, border=BOX, number_format=NUMBER)
+            write_cell(ws, row, col, value, bold=bold, border=BOX, number_format=NUMBER)
     ws.column_dimensions["A"].width = 7
     ws.column_dimensions["B"].width = 60
     for col in range(3, len(scores) + 4):
         ws.column_dimensions[get_column_letter(col)].width = 12
     ws.freeze_panes = "D2"
-    _print_setup(ws, "1:1")
+    print_setup(ws, "1:1")
 
 
 def _notes_sheet(ws: Worksheet, result_set: ResultSet) -> None:
@@ -196,8 +196,8 @@ def _notes_sheet(ws: Worksheet, result_set: ResultSet) -> None:
         ),
     ]
     for row, (label, text) in enumerate(lines, start=1):
-        _cell(ws, row, 1, label, bold=True)
-        _cell(ws, row, 2, text, alignment=Alignment(wrap_text=True, vertical="top"))
+        write_cell(ws, row, 1, label, bold=True)
+        write_cell(ws, row, 2, text, alignment=Alignment(wrap_text=True, vertical="top"))
     ws.column_dimensions["A"].width = 22
     ws.column_dimensions["B"].width = 100
 

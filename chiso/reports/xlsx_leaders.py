@@ -35,18 +35,18 @@ def leaders_sheet(ws: Worksheet, result_set: ResultSet, viewer: Any = None) -> N
     (everyone when ``viewer`` is None: the command line), counts per class first."""
     agency_ids = visible_agency_ids(viewer, result_set) if viewer is not None else None
     table = leader_table(result_set.block, result_set, agency_ids)
-    xlsx._cell(ws, 1, 1, xlsx.province_heading(), bold=True)
+    xlsx.write_cell(ws, 1, 1, xlsx.province_heading(), bold=True)
     title = _("CLASSIFICATION OF HEADS AND DEPUTIES %(year)s — %(block)s") % {
         "year": result_set.year,
         "block": result_set.block.name.upper(),
     }
-    xlsx._cell(ws, 2, 1, title, bold=True, size=13)
+    xlsx.write_cell(ws, 2, 1, title, bold=True, size=13)
     # Outside the f-strings, where makemessages finds them.
     heads_label, deputies_label = _("Heads"), _("Deputies")
-    xlsx._cell(ws, 3, 1, f"{heads_label} ({table.heads})", bold=True)
-    xlsx._cell(ws, 3, 2, table.heads_summary or "—")
-    xlsx._cell(ws, 4, 1, f"{deputies_label} ({table.deputies})", bold=True)
-    xlsx._cell(ws, 4, 2, table.deputies_summary or "—")
+    xlsx.write_cell(ws, 3, 1, f"{heads_label} ({table.heads})", bold=True)
+    xlsx.write_cell(ws, 3, 2, table.heads_summary or "—")
+    xlsx.write_cell(ws, 4, 1, f"{deputies_label} ({table.deputies})", bold=True)
+    xlsx.write_cell(ws, 4, 2, table.deputies_summary or "—")
     header = 6
     columns = [
         _("No."),
@@ -58,7 +58,7 @@ def leaders_sheet(ws: Worksheet, result_set: ResultSet, viewer: Any = None) -> N
         _("Classification"),
     ]
     for col, text in enumerate(columns, start=1):
-        xlsx._cell(ws, header, col, text, bold=True, alignment=xlsx.CENTRE, border=xlsx.BOX)
+        xlsx.write_cell(ws, header, col, text, bold=True, alignment=xlsx.CENTRE, border=xlsx.BOX)
     for index, row in enumerate(table.rows, start=1):
         values = [
             index,
@@ -70,9 +70,9 @@ def leaders_sheet(ws: Worksheet, result_set: ResultSet, viewer: Any = None) -> N
             row.classification or "",
         ]
         for col, value in enumerate(values, start=1):
-            xlsx._cell(ws, header + index, col, value, border=xlsx.BOX, alignment=WRAP)
+            xlsx.write_cell(ws, header + index, col, value, border=xlsx.BOX, alignment=WRAP)
         ws.cell(row=header + index, column=6).number_format = xlsx.NUMBER
     for letter, width in zip("ABCDEFG", (5, 26, 34, 18, 48, 9, 14), strict=True):
         ws.column_dimensions[letter].width = width
     ws.freeze_panes = ws.cell(row=header + 1, column=3)
-    xlsx._print_setup(ws, f"{header}:{header}")
+    xlsx.print_setup(ws, f"{header}:{header}")
